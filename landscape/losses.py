@@ -1,0 +1,97 @@
+"""The two-weight model's logits and the losses, defined once for surface and trainer."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+LOSSES: dict[str, str] = {
+    "cross_entropy": "Cross-entropy (log loss): small when the predicted probability "
+    "is near the label, large when it is confidently wrong. Classification only.",
+    "mse": "L2 / mean squared error: the average squared distance between "
+    "prediction and label.",
+    "mae": "L1 / mean absolute error: the average distance between prediction "
+    "and label; its gradient has the same size everywhere.",
+}
+
+TASKS = ("classification", "regression")
+
+
+def check_loss(loss: str, task: str) -> None:
+    """Raise ValueError if `loss` is unknown or does not fit a data set's task.
+
+    Args:
+        loss: a key of LOSSES.
+        task: "classification" or "regression".
+    """
+    if loss not in LOSSES:
+        raise ValueError(
+            f"unknown loss {loss!r}; choose one of {', '.join(sorted(LOSSES))}"
+        )
+    if loss == "cross_entropy" and task != "classification":
+        raise ValueError(
+            "cross_entropy needs labels that are all 0 or 1; "
+            "use mse or mae for regression data"
+        )
+
+
+def logits(x: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
+    """The model's output before any sigmoid.
+
+    Written as w1*x1 + w2*x2 with broadcasting rather than a matmul, so that the
+    same expression serves one weight vector (the trainer) and a whole grid of
+    them (the surface) and XLA can fuse it into the loss without materialising
+    the (grid, grid, n) logits.
+
+    Args:
+        x: (n, 2) design matrix (column 1 is all ones for a one-feature model).
+        w: (..., 2) weights.
+
+    Returns:
+        (..., n) logits.
+    """
+    return w[..., 0:1] * x[:, 0] + w[..., 1:2] * x[:, 1]
+
+
+def per_example(loss: str, task: str, labels: tf.Tensor, z: tf.Tensor) -> tf.Tensor:
+    """Each example's loss, broadcasting labels (n,) against logits (..., n).
+
+    Args:
+        loss: a key of LOSSES.
+        task: "classification" (predictions are sigmoid(z)) or "regression"
+            (predictions are z).
+        labels: (n,) float32.
+        z: (..., n) logits.
+
+    Returns:
+        (..., n) losses.
+    """
+    if loss == "cross_entropy":
+        # TensorFlow's own stable form, max(z, 0) - z*y + log1p(exp(-|z|)),
+        # exactly as the course calls it.
+        labels = tf.broadcast_to(labels, tf.shape(z))
+        return tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=z)
+    prediction = tf.sigmoid(z) if task == "classification" else z
+    error = prediction - labels
+    if loss == "mse":
+        return tf.square(error)
+    if loss == "mae":
+        return tf.abs(error)
+    raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+
+
+def mean_loss(
+    loss: str, task: str, labels: tf.Tensor, x: tf.Tensor, w: tf.Tensor
+) -> tf.Tensor:
+    """The full-data loss at weights w: reduce_mean over examples, as the course does.
+
+    Args:
+        loss: a key of LOSSES.
+        task: "classification" or "regression".
+        labels: (n,) float32.
+        x: (n, 2) float32 design matrix.
+        w: (..., 2) float32 weights.
+
+    Returns:
+        (...) float32 losses.
+    """
+    return tf.math.reduce_mean(per_example(loss, task, labels, logits(x, w)), axis=-1)

@@ -1,4 +1,4 @@
-"""The two-weight model's logits and the losses, defined once for surface and trainer."""
+"""The two-weight model's logits and losses, defined once for surface and trainer."""
 
 from __future__ import annotations
 

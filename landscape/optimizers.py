@@ -1,10 +1,10 @@
-"""Registry: optimizer key -> the real TensorFlow optimizer, its hyperparameters and defaults."""
+"""Registry: key -> the real TensorFlow optimizer, its hyperparameters, defaults."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import tensorflow as tf
 
@@ -150,7 +150,9 @@ def _tf1_adam(lr: tf.Variable, hypers: dict) -> object:
 def _spec(key, label, cls, lr, hypers=(), slots=(), wrapped=(), code="", **kw):
     fixed = kw.pop("fixed", {})
     make = _keras(cls, [h.name for h in hypers], wrapped, **fixed)
-    return OptimizerSpec(key, label, "keras", lr, make, tuple(hypers), slots, code, **kw)
+    return OptimizerSpec(
+        key, label, "keras", lr, make, tuple(hypers), slots, code, **kw
+    )
 
 
 REGISTRY: dict[str, OptimizerSpec] = {
@@ -206,7 +208,7 @@ REGISTRY: dict[str, OptimizerSpec] = {
               slot_init={"accumulator": "initial_accumulator_value"},
               description="Follow-the-regularized-leader, from online learning."),
         _spec("lion", "Lion", _K.Lion, 0.001,
-              [Hyper("beta_1", 0.9, 0.0, 1.0, low_open=True), 
+              [Hyper("beta_1", 0.9, 0.0, 1.0, low_open=True),
                Hyper("beta_2", 0.99, 0.0, 1.0, high_open=True)],
               ("m",), code="tf.keras.optimizers.Lion",
               description="Steps by the sign of an interpolated momentum."),

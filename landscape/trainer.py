@@ -132,7 +132,9 @@ class Engine:
 
     def _rate(self, step: tf.Tensor) -> tf.Tensor:
         rates = [self.base_lr.read_value()] + [s(step) for s in self.schedules]
-        return tf.gather(tf.stack([tf.cast(r, tf.float32) for r in rates]), self.sched_kind)
+        return tf.gather(
+            tf.stack([tf.cast(r, tf.float32) for r in rates]), self.sched_kind
+        )
 
     # --- the compiled loop -----------------------------------------------
     def _apply(self, grad: tf.Tensor) -> None:
@@ -148,10 +150,13 @@ class Engine:
         arrays = {
             name: tf.TensorArray(tf.float32, size=size, element_shape=shape)
             for name, shape in [
-                ("weights", [2]), ("losses", []), ("gradients", [2]),
-                ("learning_rates", []), ("state", [self._state_size()]),
+                ("weights", [2]),
+                ("losses", []),
+                ("gradients", [2]),
+                ("learning_rates", []),
+                ("state", [self._state_size()]),
             ]
-        }  # fmt: skip
+        }
 
         def body(i, alive, arrays):
             step = tf.cast(k0 + i, tf.float32)
@@ -165,9 +170,12 @@ class Engine:
             self._apply(grad)
             w_new = self.w.read_value()
             row = {
-                "weights": w_new, "losses": full, "gradients": grad,
-                "learning_rates": rate, "state": self._state_vector(),
-            }  # fmt: skip
+                "weights": w_new,
+                "losses": full,
+                "gradients": grad,
+                "learning_rates": rate,
+                "state": self._state_vector(),
+            }
             arrays = {k: ta.write(i, row[k]) for k, ta in arrays.items()}
             alive = tf.math.is_finite(full) & tf.reduce_all(tf.math.is_finite(w_new))
             return i + 1, alive, arrays
@@ -203,7 +211,9 @@ class Engine:
         )
 
     # --- one run ----------------------------------------------------------
-    def run(self, data: Dataset, cfg: RunConfig, hypers: dict[str, float]) -> Trajectory:
+    def run(
+        self, data: Dataset, cfg: RunConfig, hypers: dict[str, float]
+    ) -> Trajectory:
         """Train from cfg.start for cfg.steps steps; see Trajectory."""
         x, y = tf.constant(data.x), tf.constant(data.y)
         n = len(data.y)
@@ -219,14 +229,17 @@ class Engine:
                 if batches is None:
                     count, last, arrays = self._full(*args)
                 else:
-                    count, last, arrays = self._batched(*args, batches.weights(done, rows))
+                    count, last, arrays = self._batched(
+                        *args, batches.weights(done, rows)
+                    )
                 count = int(count)
                 parts.append({k: v.numpy()[:count] for k, v in arrays.items()})
                 done += count
                 if count < todo or done == cfg.steps:
                     break
-        return _assemble(cfg, parts, float(last), self.spec.slots, self.state_vars,
-                         self.jit)
+        return _assemble(
+            cfg, parts, float(last), self.spec.slots, self.state_vars, self.jit
+        )
 
 
 class _Batches:

@@ -1,0 +1,212 @@
+"""python -m landscape train | surface | bench: a stable command-line contract."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one line on stderr, status 2."""
+
+    def error(self, message: str) -> None:
+        raise BadInput(message)
+
+
+class BadInput(Exception):
+    """Input the user must fix; shown as one line, exit status 2."""
+
+
+def _data_options(p: argparse.ArgumentParser) -> None:
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--dataset", default="blobs", help="a preset name")
+    source.add_argument("--data", metavar="FILE.csv", help="a CSV file (see README)")
+    p.add_argument("--samples", type=int, default=200)
+    p.add_argument("--noise", type=float, default=None, help="default: the preset's")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--loss", default="cross_entropy", help="cross_entropy, mse (L2) or mae (L1)"
+    )
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="python -m landscape", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("train", help="train and print the path")
+    _data_options(t)
+    t.add_argument("--optimizer", default="sgd", help="a registry key")
+    t.add_argument("--lr", type=float, default=None, help="default: TF's default")
+    t.add_argument("--steps", type=int, default=100)
+    t.add_argument(
+        "--start", type=float, nargs=2, default=[-2.0, 2.0], metavar=("W1", "W2")
+    )
+    t.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    t.add_argument(
+        "--schedule", default="constant", help="constant, exponential or cosine"
+    )
+    t.add_argument("--decay-steps", type=int, default=None)
+    t.add_argument("--decay-rate", type=float, default=0.5)
+    t.add_argument("--staircase", action="store_true")
+    t.add_argument("--alpha", type=float, default=0.0)
+    t.add_argument("--batch-size", type=int, default=None)
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+    s = sub.add_parser("surface", help="print the loss over a grid")
+    _data_options(s)
+    s.add_argument("--grid", type=int, default=101)
+    s.add_argument(
+        "--w1", type=float, nargs=2, default=[-5.0, 5.0], metavar=("MIN", "MAX")
+    )
+    s.add_argument(
+        "--w2", type=float, nargs=2, default=[-5.0, 5.0], metavar=("MIN", "MAX")
+    )
+    s.add_argument("--json", action="store_true")
+    b = sub.add_parser("bench", help="measure the engine against baselines")
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
+    b.add_argument("--count-compiles", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def _params(pairs: list[str]) -> dict[str, float]:
+    out = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name:
+            raise BadInput(
+                f"--param {pair!r} must look like NAME=VALUE, e.g. momentum=0.9"
+            )
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise BadInput(f"--param {name}: {value!r} is not a number") from None
+    return out
+
+
+def _dataset(args):
+    from landscape import datasets
+
+    if args.data:
+        try:
+            return datasets.load_csv(args.data, name=os.path.basename(args.data))
+        except OSError as e:
+            raise BadInput(f"cannot read {args.data}: {e.strerror or e}") from None
+    return datasets.make_dataset(args.dataset, args.samples, args.noise, args.seed)
+
+
+def _data_settings(args, data) -> dict:
+    if args.data:
+        return {"data": args.data, "rows": int(len(data.y)), "task": data.task}
+    return {
+        "dataset": args.dataset,
+        "samples": args.samples,
+        "task": data.task,
+        "noise": args.noise,
+        "seed": args.seed,
+    }
+
+
+def _train(args) -> dict:
+    from landscape import optimizers, trainer
+    from landscape.config import RunConfig, Schedule, make_params
+
+    data = _dataset(args)
+    spec = optimizers.get(args.optimizer)
+    schedule = Schedule(
+        args.schedule, args.decay_steps, args.decay_rate, args.staircase, args.alpha
+    )
+    cfg = RunConfig(
+        loss=args.loss,
+        optimizer=args.optimizer,
+        learning_rate=spec.default_lr if args.lr is None else args.lr,
+        steps=args.steps,
+        start=tuple(args.start),
+        params=make_params(_params(args.param)),
+        schedule=schedule,
+        batch_size=args.batch_size,
+        seed=args.seed,
+    )
+    traj = trainer.run(data, cfg)
+    settings = _data_settings(args, data) | {
+        "loss": cfg.loss,
+        "optimizer": cfg.optimizer,
+        "learning_rate": cfg.learning_rate,
+        "steps": cfg.steps,
+        "start": list(cfg.start),
+        "params": spec.resolve(cfg.param_dict),
+        "schedule": vars(schedule) | {"decay_steps": schedule.steps_for(cfg.steps)},
+        "batch_size": cfg.batch_size,
+        "seed": cfg.seed,
+        "xla": traj.compiled,
+    }
+    return {
+        "weights": traj.weights.tolist(),
+        "losses": traj.losses.tolist(),
+        "gradients": traj.gradients.tolist(),
+        "learning_rates": traj.learning_rates.tolist(),
+        "state": {k: v.tolist() for k, v in traj.state.items()},
+        "diverged_at": traj.diverged_at,
+        "settings": settings,
+    }
+
+
+def _surface(args) -> dict:
+    from landscape.surface import loss_surface
+
+    data = _dataset(args)
+    surf = loss_surface(data, args.loss, tuple(args.w1), tuple(args.w2), args.grid)
+    return {
+        "w1": surf.w1.tolist(),
+        "w2": surf.w2.tolist(),
+        "loss": surf.loss.tolist(),
+        "settings": _data_settings(args, data)
+        | {"loss": args.loss, "grid": args.grid, "w1": args.w1, "w2": args.w2},
+    }
+
+
+def _summary(command: str, out: dict) -> str:
+    if command == "train":
+        s, w, loss = out["settings"], out["weights"], out["losses"]
+        source = s.get("dataset") or s.get("data")
+        lines = [f"{s['optimizer']} lr={s['learning_rate']:g} on {source}"]
+        if w:
+            lines.append(f"start w=({w[0][0]:.4f}, {w[0][1]:.4f}) loss={loss[0]:.6f}")
+            lines.append(
+                f"end   w=({w[-1][0]:.4f}, {w[-1][1]:.4f}) loss={loss[-1]:.6f} "
+                f"after {len(w) - 1} steps"
+            )
+        if out["diverged_at"] is not None:
+            lines.append(f"diverged at step {out['diverged_at']}")
+        return "\n".join(lines)
+    if command == "surface":
+        import numpy as np
+
+        loss = np.asarray(out["loss"])
+        i, j = np.unravel_index(loss.argmin(), loss.shape)
+        return (
+            f"{loss.shape[0]}x{loss.shape[1]} grid, min loss {loss[i, j]:.6f} at "
+            f"w1={out['w1'][j]:.4f} w2={out['w2'][i]:.4f}"
+        )
+    return json.dumps(out, indent=2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "bench":
+            from landscape import bench
+
+            out = bench.main(quick=args.quick, count_compiles=args.count_compiles)
+        else:
+            out = _train(args) if args.command == "train" else _surface(args)
+    except (BadInput, ValueError) as e:
+        message = " ".join(str(e).split())  # one line, whatever the source said
+        print(f"landscape: error: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(json.dumps(out) if args.json else _summary(args.command, out))
+    return 0

@@ -1,0 +1,254 @@
+"""Plotly figures from Surface and Trajectory: data in, go.Figure out, nothing shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from landscape.datasets import Dataset
+from landscape.surface import Surface
+from landscape.trainer import Trajectory
+
+# Okabe & Ito's colour-blind-safe palette (black last), each with its own marker
+# shape and dash, so runs stay apart in greyscale and on a washed-out projector.
+PALETTE = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
+           "#F0E442", "#000000")  # fmt: skip
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross",
+           "triangle-down")  # fmt: skip
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "solid", "dash", "dot")
+# Light (low loss) to dark (high loss) greys: coloured paths stand out on any
+# level, and the valley floor, where paths end, is the lightest part.
+SURFACE_SCALE = [[0.0, "#ffffff"], [0.35, "#d9d9d9"], [0.7, "#969696"], [1.0, "#404040"]]
+MAX_MARKERS = 60  # step markers drawn per path; the line keeps every step
+
+
+@dataclass(frozen=True, eq=False)
+class RunView:
+    """A run to draw: its legend label, its trajectory and its style slot (0-7)."""
+
+    label: str
+    trajectory: Trajectory
+    slot: int = 0
+
+    @property
+    def color(self) -> str:
+        return PALETTE[self.slot % len(PALETTE)]
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self.slot % len(SYMBOLS)]
+
+    @property
+    def dash(self) -> str:
+        return DASHES[self.slot % len(DASHES)]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Sizes for the screen and for a projector (classroom mode)."""
+
+    title: int = 16
+    tick: int = 13
+    line: float = 2.5
+    marker: int = 7
+    end_marker: int = 14
+    template: str = "plotly_white"
+
+
+SCREEN = Theme()
+CLASSROOM = Theme(title=24, tick=19, line=5.0, marker=11, end_marker=22)
+
+
+def axis_title(name: str, feature: str) -> str:
+    """'w1 (sepal_length)'; a bias weight reads 'w2 (bias)'."""
+    return f"{name} ({feature})"
+
+
+def _style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
+    # An explicit template: importing Streamlit swaps Plotly's default for one
+    # whose colours are placeholders, which static exports draw black.
+    fig.update_layout(
+        template=theme.template,
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        font=dict(size=theme.tick),
+        legend=dict(font=dict(size=theme.tick)),
+        hoverlabel=dict(font=dict(size=theme.tick)),
+    )
+    fig.update_xaxes(title_font=dict(size=theme.title), tickfont=dict(size=theme.tick))
+    fig.update_yaxes(title_font=dict(size=theme.title), tickfont=dict(size=theme.tick))
+    return fig
+
+
+def log_levels(loss: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
+    """log10 of the loss for colouring, with colour-bar ticks in loss units."""
+    floor = max(float(loss.min()), 1e-6)
+    z = np.log10(np.maximum(loss, floor)).astype(np.float32)
+    lo, hi = float(z.min()), float(z.max())
+    ticks = np.linspace(lo, hi, 6) if hi > lo else np.array([lo])
+    return z, ticks.tolist(), [f"{10**t:.3g}" for t in ticks]
+
+
+def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
+    t = run.trajectory
+    if len(t.weights) == 0:
+        return []
+    steps = np.arange(len(t.weights))
+    custom = np.stack([steps, t.losses], axis=-1).astype(np.float32)
+    hover = (f"<b>{run.label}</b><br>step %{{customdata[0]:d}}<br>w1 %{{x:.4f}}"
+             "<br>w2 %{y:.4f}<br>loss %{customdata[1]:.5g}<extra></extra>")  # fmt: skip
+    path = go.Scatter(
+        x=t.weights[:, 0], y=t.weights[:, 1], customdata=custom, name=run.label,
+        mode="lines+markers", hovertemplate=hover, legendgroup=run.label,
+        line=dict(color=run.color, width=theme.line, dash=run.dash),
+        marker=dict(symbol=run.symbol, size=theme.marker, color=run.color,
+                    maxdisplayed=MAX_MARKERS, line=dict(color="white", width=1)),
+    )  # fmt: skip
+    ends = go.Scatter(
+        x=t.weights[[0, -1], 0], y=t.weights[[0, -1], 1], mode="markers",
+        customdata=custom[[0, -1]], hovertemplate=hover, showlegend=False,
+        legendgroup=run.label, name=run.label,
+        marker=dict(symbol=["circle-open", run.symbol], size=theme.end_marker,
+                    color=run.color, line=dict(color="black", width=2)),
+    )  # fmt: skip
+    return [path, ends]
+
+
+def contour_figure(
+    surface: Surface,
+    runs: list[RunView],
+    feature_names: tuple[str, str],
+    theme: Theme = SCREEN,
+    height: int = 620,
+) -> go.Figure:
+    """The loss contour on log-spaced levels, the minimum and every run's path.
+
+    Args:
+        surface: the loss over the grid.
+        runs: the paths to draw.
+        feature_names: the inputs w1 and w2 multiply, for the axis titles.
+        theme: SCREEN or CLASSROOM.
+        height: pixels.
+    """
+    z, tickvals, ticktext = log_levels(surface.loss)
+    fig = go.Figure(
+        go.Contour(
+            x=surface.w1, y=surface.w2, z=z, colorscale=SURFACE_SCALE, ncontours=24,
+            contours=dict(coloring="fill", showlines=True), line=dict(width=0.5),
+            colorbar=dict(title=dict(text="loss"), tickvals=tickvals,
+                          ticktext=ticktext, tickfont=dict(size=theme.tick)),
+            hoverinfo="skip", name="loss surface",
+        )
+    )  # fmt: skip
+    w1, w2, best = surface.minimum
+    fig.add_trace(go.Scatter(
+        x=[w1], y=[w2], mode="markers", name=f"surface minimum ({best:.3g})",
+        marker=dict(symbol="star", size=theme.end_marker + 4, color="white",
+                    line=dict(color="black", width=2)),
+        hovertemplate=f"surface minimum<br>w1 {w1:.4f}<br>w2 {w2:.4f}"
+                      f"<br>loss {best:.5g}<extra></extra>",
+    ))  # fmt: skip
+    for run in runs:
+        for trace in _path_traces(run, theme):
+            fig.add_trace(trace)
+    fig.update_xaxes(title_text=axis_title("w1", feature_names[0]),
+                     range=[float(surface.w1[0]), float(surface.w1[-1])])  # fmt: skip
+    fig.update_yaxes(title_text=axis_title("w2", feature_names[1]),
+                     range=[float(surface.w2[0]), float(surface.w2[-1])])  # fmt: skip
+    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
+    return _style(fig, theme, height)
+
+
+def loss_figure(runs: list[RunView], theme: Theme = SCREEN, height: int = 420):
+    """Full-data loss against step for every run, on a log y axis."""
+    fig = go.Figure()
+    for run in runs:
+        t = run.trajectory
+        fig.add_trace(go.Scatter(
+            x=np.arange(len(t.losses)), y=t.losses, name=run.label, mode="lines",
+            line=dict(color=run.color, width=theme.line, dash=run.dash),
+            hovertemplate=f"<b>{run.label}</b><br>step %{{x}}<br>loss %{{y:.5g}}"
+                          "<extra></extra>",
+        ))  # fmt: skip
+    fig.update_xaxes(title_text="step")
+    fig.update_yaxes(title_text="loss (log scale)", type="log")
+    return _style(fig, theme, height)
+
+
+def surface3d_figure(
+    surface: Surface,
+    runs: list[RunView],
+    feature_names: tuple[str, str],
+    theme: Theme = SCREEN,
+    height: int = 620,
+) -> go.Figure:
+    """The loss as a 3D surface with every path lying on it."""
+    fig = go.Figure(go.Surface(
+        x=surface.w1, y=surface.w2, z=surface.loss, colorscale=SURFACE_SCALE,
+        opacity=0.9, showscale=False, hoverinfo="skip", name="loss surface",
+    ))  # fmt: skip
+    for run in runs:
+        t = run.trajectory
+        fig.add_trace(go.Scatter3d(
+            x=t.weights[:, 0], y=t.weights[:, 1], z=t.losses, name=run.label,
+            mode="lines+markers",
+            line=dict(color=run.color, width=theme.line * 2),
+            marker=dict(size=3, color=run.color),
+        ))  # fmt: skip
+    fig.update_layout(scene=dict(
+        xaxis_title=axis_title("w1", feature_names[0]),
+        yaxis_title=axis_title("w2", feature_names[1]), zaxis_title="loss",
+    ))  # fmt: skip
+    return _style(fig, theme, height)
+
+
+def _boundary(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray | None:
+    """y values of a run's boundary (or regression line) over xs."""
+    if data.n_features == 1:
+        return w[0] * xs + w[1] if data.task == "regression" else None
+    if abs(w[1]) < 1e-12:
+        return None
+    return -w[0] / w[1] * xs  # w1*x1 + w2*x2 = 0
+
+
+def data_figure(data: Dataset, runs: list[RunView], theme: Theme = SCREEN,
+                height: int = 420) -> go.Figure:  # fmt: skip
+    """The data, with each run's decision boundary (or line) at its last step."""
+    fig = go.Figure()
+    one = data.n_features == 1
+    x0 = data.x[:, 0]
+    x1 = data.y if one else data.x[:, 1]
+    if data.task == "classification":
+        for label, symbol in ((0, "circle-open"), (1, "x")):
+            keep = data.y == label
+            fig.add_trace(go.Scatter(
+                x=x0[keep], y=x1[keep], mode="markers", name=f"label {label}",
+                marker=dict(symbol=symbol, size=theme.marker + 1,
+                            color="#404040" if label else "#808080"),
+            ))  # fmt: skip
+    else:
+        fig.add_trace(go.Scatter(x=x0, y=x1, mode="markers", name="data",
+                                 marker=dict(size=theme.marker, color="#606060")))
+    pad = 0.05 * (x0.max() - x0.min() + 1e-9)
+    xs = np.linspace(x0.min() - pad, x0.max() + pad, 100)
+    for run in runs:
+        if len(run.trajectory.weights) == 0:
+            continue
+        w = run.trajectory.weights[-1].astype(np.float64)
+        line = dict(color=run.color, width=theme.line, dash=run.dash)
+        if one and data.task == "classification":
+            probability = 1 / (1 + np.exp(-(w[0] * xs + w[1])))
+            fig.add_trace(go.Scatter(x=xs, y=probability, mode="lines",
+                                     name=f"{run.label}: P(label 1)", line=line))
+            continue
+        ys = _boundary(data, w, xs)
+        if ys is not None:
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line))
+    fig.update_xaxes(title_text=data.feature_names[0])
+    fig.update_yaxes(title_text="label" if one else data.feature_names[1])
+    if not one:
+        span = [float(x1.min()) - pad, float(x1.max()) + pad]
+        fig.update_yaxes(range=span)
+    return _style(fig, theme, height)

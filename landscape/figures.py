@@ -13,14 +13,35 @@ from landscape.trainer import Trajectory
 
 # Okabe & Ito's colour-blind-safe palette (black last), each with its own marker
 # shape and dash, so runs stay apart in greyscale and on a washed-out projector.
-PALETTE = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
-           "#F0E442", "#000000")  # fmt: skip
-SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross",
-           "triangle-down")  # fmt: skip
+PALETTE = (
+    "#E69F00",
+    "#0072B2",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "star",
+    "cross",
+    "triangle-down",
+)
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "solid", "dash", "dot")
 # Light (low loss) to dark (high loss) greys: coloured paths stand out on any
 # level, and the valley floor, where paths end, is the lightest part.
-SURFACE_SCALE = [[0.0, "#ffffff"], [0.35, "#d9d9d9"], [0.7, "#969696"], [1.0, "#404040"]]
+SURFACE_SCALE = [
+    [0.0, "#ffffff"],
+    [0.35, "#d9d9d9"],
+    [0.7, "#969696"],
+    [1.0, "#404040"],
+]
 MAX_MARKERS = 60  # step markers drawn per path; the line keeps every step
 
 
@@ -97,22 +118,43 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
         return []
     steps = np.arange(len(t.weights))
     custom = np.stack([steps, t.losses], axis=-1).astype(np.float32)
-    hover = (f"<b>{run.label}</b><br>step %{{customdata[0]:d}}<br>w1 %{{x:.4f}}"
-             "<br>w2 %{y:.4f}<br>loss %{customdata[1]:.5g}<extra></extra>")  # fmt: skip
+    hover = (
+        f"<b>{run.label}</b><br>step %{{customdata[0]:d}}<br>w1 %{{x:.4f}}"
+        "<br>w2 %{y:.4f}<br>loss %{customdata[1]:.5g}<extra></extra>"
+    )
     path = go.Scatter(
-        x=t.weights[:, 0], y=t.weights[:, 1], customdata=custom, name=run.label,
-        mode="lines+markers", hovertemplate=hover, legendgroup=run.label,
+        x=t.weights[:, 0],
+        y=t.weights[:, 1],
+        customdata=custom,
+        name=run.label,
+        mode="lines+markers",
+        hovertemplate=hover,
+        legendgroup=run.label,
         line=dict(color=run.color, width=theme.line, dash=run.dash),
-        marker=dict(symbol=run.symbol, size=theme.marker, color=run.color,
-                    maxdisplayed=MAX_MARKERS, line=dict(color="white", width=1)),
-    )  # fmt: skip
+        marker=dict(
+            symbol=run.symbol,
+            size=theme.marker,
+            color=run.color,
+            maxdisplayed=MAX_MARKERS,
+            line=dict(color="white", width=1),
+        ),
+    )
     ends = go.Scatter(
-        x=t.weights[[0, -1], 0], y=t.weights[[0, -1], 1], mode="markers",
-        customdata=custom[[0, -1]], hovertemplate=hover, showlegend=False,
-        legendgroup=run.label, name=run.label,
-        marker=dict(symbol=["circle-open", run.symbol], size=theme.end_marker,
-                    color=run.color, line=dict(color="black", width=2)),
-    )  # fmt: skip
+        x=t.weights[[0, -1], 0],
+        y=t.weights[[0, -1], 1],
+        mode="markers",
+        customdata=custom[[0, -1]],
+        hovertemplate=hover,
+        showlegend=False,
+        legendgroup=run.label,
+        name=run.label,
+        marker=dict(
+            symbol=["circle-open", run.symbol],
+            size=theme.end_marker,
+            color=run.color,
+            line=dict(color="black", width=2),
+        ),
+    )
     return [path, ends]
 
 
@@ -135,45 +177,76 @@ def contour_figure(
     z, tickvals, ticktext = log_levels(surface.loss)
     fig = go.Figure(
         go.Contour(
-            x=surface.w1, y=surface.w2, z=z, colorscale=SURFACE_SCALE, ncontours=24,
-            contours=dict(coloring="fill", showlines=True), line=dict(width=0.5),
-            colorbar=dict(title=dict(text="loss"), tickvals=tickvals,
-                          ticktext=ticktext, tickfont=dict(size=theme.tick)),
-            hoverinfo="skip", name="loss surface",
+            x=surface.w1,
+            y=surface.w2,
+            z=z,
+            colorscale=SURFACE_SCALE,
+            ncontours=24,
+            contours=dict(coloring="fill", showlines=True),
+            line=dict(width=0.5),
+            colorbar=dict(
+                title=dict(text="loss"),
+                tickvals=tickvals,
+                ticktext=ticktext,
+                tickfont=dict(size=theme.tick),
+            ),
+            hoverinfo="skip",
+            name="loss surface",
         )
-    )  # fmt: skip
+    )
     w1, w2, best = surface.minimum
-    fig.add_trace(go.Scatter(
-        x=[w1], y=[w2], mode="markers", name=f"surface minimum ({best:.3g})",
-        marker=dict(symbol="star", size=theme.end_marker + 4, color="white",
-                    line=dict(color="black", width=2)),
-        hovertemplate=f"surface minimum<br>w1 {w1:.4f}<br>w2 {w2:.4f}"
-                      f"<br>loss {best:.5g}<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[w1],
+            y=[w2],
+            mode="markers",
+            name=f"surface minimum ({best:.3g})",
+            marker=dict(
+                symbol="star",
+                size=theme.end_marker + 4,
+                color="white",
+                line=dict(color="black", width=2),
+            ),
+            hovertemplate=f"surface minimum<br>w1 {w1:.4f}<br>w2 {w2:.4f}"
+            f"<br>loss {best:.5g}<extra></extra>",
+        )
+    )
     for run in runs:
         for trace in _path_traces(run, theme):
             fig.add_trace(trace)
-    fig.update_xaxes(title_text=axis_title("w1", feature_names[0]),
-                     range=[float(surface.w1[0]), float(surface.w1[-1])])  # fmt: skip
-    fig.update_yaxes(title_text=axis_title("w2", feature_names[1]),
-                     range=[float(surface.w2[0]), float(surface.w2[-1])])  # fmt: skip
+    fig.update_xaxes(
+        title_text=axis_title("w1", feature_names[0]),
+        range=[float(surface.w1[0]), float(surface.w1[-1])],
+    )
+    fig.update_yaxes(
+        title_text=axis_title("w2", feature_names[1]),
+        range=[float(surface.w2[0]), float(surface.w2[-1])],
+    )
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
     return _style(fig, theme, height)
 
 
-def loss_figure(runs: list[RunView], theme: Theme = SCREEN, height: int = 420):
+def loss_figure(
+    runs: list[RunView], theme: Theme = SCREEN, height: int = 420, legend: bool = True
+) -> go.Figure:
     """Full-data loss against step for every run, on a log y axis."""
     fig = go.Figure()
     for run in runs:
         t = run.trajectory
-        fig.add_trace(go.Scatter(
-            x=np.arange(len(t.losses)), y=t.losses, name=run.label, mode="lines",
-            line=dict(color=run.color, width=theme.line, dash=run.dash),
-            hovertemplate=f"<b>{run.label}</b><br>step %{{x}}<br>loss %{{y:.5g}}"
-                          "<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(t.losses)),
+                y=t.losses,
+                name=run.label,
+                mode="lines",
+                line=dict(color=run.color, width=theme.line, dash=run.dash),
+                hovertemplate=f"<b>{run.label}</b><br>step %{{x}}<br>loss %{{y:.5g}}"
+                "<extra></extra>",
+            )
+        )
     fig.update_xaxes(title_text="step")
     fig.update_yaxes(title_text="loss (log scale)", type="log")
+    fig.update_layout(showlegend=legend, title=dict(text="Loss per step"))
     return _style(fig, theme, height)
 
 
@@ -185,22 +258,38 @@ def surface3d_figure(
     height: int = 620,
 ) -> go.Figure:
     """The loss as a 3D surface with every path lying on it."""
-    fig = go.Figure(go.Surface(
-        x=surface.w1, y=surface.w2, z=surface.loss, colorscale=SURFACE_SCALE,
-        opacity=0.9, showscale=False, hoverinfo="skip", name="loss surface",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Surface(
+            x=surface.w1,
+            y=surface.w2,
+            z=surface.loss,
+            colorscale=SURFACE_SCALE,
+            opacity=0.9,
+            showscale=False,
+            hoverinfo="skip",
+            name="loss surface",
+        )
+    )
     for run in runs:
         t = run.trajectory
-        fig.add_trace(go.Scatter3d(
-            x=t.weights[:, 0], y=t.weights[:, 1], z=t.losses, name=run.label,
-            mode="lines+markers",
-            line=dict(color=run.color, width=theme.line * 2),
-            marker=dict(size=3, color=run.color),
-        ))  # fmt: skip
-    fig.update_layout(scene=dict(
-        xaxis_title=axis_title("w1", feature_names[0]),
-        yaxis_title=axis_title("w2", feature_names[1]), zaxis_title="loss",
-    ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter3d(
+                x=t.weights[:, 0],
+                y=t.weights[:, 1],
+                z=t.losses,
+                name=run.label,
+                mode="lines+markers",
+                line=dict(color=run.color, width=theme.line * 2),
+                marker=dict(size=3, color=run.color),
+            )
+        )
+    fig.update_layout(
+        scene=dict(
+            xaxis_title=axis_title("w1", feature_names[0]),
+            yaxis_title=axis_title("w2", feature_names[1]),
+            zaxis_title="loss",
+        )
+    )
     return _style(fig, theme, height)
 
 
@@ -213,8 +302,13 @@ def _boundary(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray | None
     return -w[0] / w[1] * xs  # w1*x1 + w2*x2 = 0
 
 
-def data_figure(data: Dataset, runs: list[RunView], theme: Theme = SCREEN,
-                height: int = 420) -> go.Figure:  # fmt: skip
+def data_figure(
+    data: Dataset,
+    runs: list[RunView],
+    theme: Theme = SCREEN,
+    height: int = 420,
+    legend: bool = True,
+) -> go.Figure:
     """The data, with each run's decision boundary (or line) at its last step."""
     fig = go.Figure()
     one = data.n_features == 1
@@ -223,14 +317,29 @@ def data_figure(data: Dataset, runs: list[RunView], theme: Theme = SCREEN,
     if data.task == "classification":
         for label, symbol in ((0, "circle-open"), (1, "x")):
             keep = data.y == label
-            fig.add_trace(go.Scatter(
-                x=x0[keep], y=x1[keep], mode="markers", name=f"label {label}",
-                marker=dict(symbol=symbol, size=theme.marker + 1,
-                            color="#404040" if label else "#808080"),
-            ))  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=x0[keep],
+                    y=x1[keep],
+                    mode="markers",
+                    name=f"label {label}",
+                    marker=dict(
+                        symbol=symbol,
+                        size=theme.marker + 1,
+                        color="#404040" if label else "#808080",
+                    ),
+                )
+            )
     else:
-        fig.add_trace(go.Scatter(x=x0, y=x1, mode="markers", name="data",
-                                 marker=dict(size=theme.marker, color="#606060")))
+        fig.add_trace(
+            go.Scatter(
+                x=x0,
+                y=x1,
+                mode="markers",
+                name="data",
+                marker=dict(size=theme.marker, color="#606060"),
+            )
+        )
     pad = 0.05 * (x0.max() - x0.min() + 1e-9)
     xs = np.linspace(x0.min() - pad, x0.max() + pad, 100)
     for run in runs:
@@ -240,15 +349,30 @@ def data_figure(data: Dataset, runs: list[RunView], theme: Theme = SCREEN,
         line = dict(color=run.color, width=theme.line, dash=run.dash)
         if one and data.task == "classification":
             probability = 1 / (1 + np.exp(-(w[0] * xs + w[1])))
-            fig.add_trace(go.Scatter(x=xs, y=probability, mode="lines",
-                                     name=f"{run.label}: P(label 1)", line=line))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=probability,
+                    mode="lines",
+                    name=f"{run.label}: P(label 1)",
+                    line=line,
+                )
+            )
             continue
         ys = _boundary(data, w, xs)
         if ys is not None:
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line))
+            fig.add_trace(
+                go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line)
+            )
     fig.update_xaxes(title_text=data.feature_names[0])
     fig.update_yaxes(title_text="label" if one else data.feature_names[1])
     if not one:
         span = [float(x1.min()) - pad, float(x1.max()) + pad]
         fig.update_yaxes(range=span)
+    title = (
+        "Data and each run's boundary"
+        if data.task == "classification"
+        else ("Data and each run's line")
+    )
+    fig.update_layout(showlegend=legend, title=dict(text=title))
     return _style(fig, theme, height)

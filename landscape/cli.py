@@ -24,7 +24,7 @@ class BadInput(Exception):
 
 def _data_options(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group()
-    source.add_argument("--dataset", default="blobs", help="a preset name")
+    source.add_argument("--dataset", help="a preset name (default: blobs)")
     source.add_argument("--data", metavar="FILE.csv", help="a CSV file (see README)")
     p.add_argument("--samples", type=int, default=200)
     p.add_argument("--noise", type=float, default=None, help="default: the preset's")
@@ -95,19 +95,25 @@ def _dataset(args):
             return datasets.load_csv(args.data, name=os.path.basename(args.data))
         except OSError as e:
             raise BadInput(f"cannot read {args.data}: {e.strerror or e}") from None
+    args.dataset = args.dataset or "blobs"
     return datasets.make_dataset(args.dataset, args.samples, args.noise, args.seed)
 
 
 def _data_settings(args, data) -> dict:
+    from landscape.datasets import PRESETS
+
+    base = {"rows": int(len(data.y)), "task": data.task}
     if args.data:
-        return {"data": args.data, "rows": int(len(data.y)), "task": data.task}
+        return {"data": args.data} | base
+    noise = PRESETS[args.dataset].default_noise if args.noise is None else args.noise
+    if args.dataset == "iris":  # a fixed real data set: its knobs do not apply
+        return {"dataset": args.dataset} | base
     return {
         "dataset": args.dataset,
         "samples": args.samples,
-        "task": data.task,
-        "noise": args.noise,
+        "noise": noise,
         "seed": args.seed,
-    }
+    } | base
 
 
 def _train(args) -> dict:

@@ -23,6 +23,8 @@ def finite(name: str, value: object, allowed: str) -> float:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValueError(f"{name}={value!r} is not a number; {allowed}") from None
+    except OverflowError:  # float(10**400)
+        raise ValueError(f"{name}={value!r} is out of range; {allowed}") from None
     if not math.isfinite(number):
         raise ValueError(f"{name}={value!r} is not finite; {allowed}")
     return number
@@ -102,8 +104,7 @@ class RunConfig:
         if self.batch_size is not None:
             whole("batch size", self.batch_size, 1, 10_000_000)
         whole("seed", self.seed, 0, 2**32 - 1)
-        for name, value in self.params:
-            finite(name, value, f"{name} must be a finite number")
+        # Hyperparameters are checked against their ranges by optimizers.resolve.
 
     @property
     def param_dict(self) -> dict[str, float]:

@@ -192,6 +192,7 @@ REGISTRY: dict[str, OptimizerSpec] = {
               description="Adam with the infinity norm in place of v."),
         _spec("nadam", "Nadam", _K.Nadam, 0.001, [_BETA1, _BETA2, _EPS],
               ("m", "v", "u_product"), code="tf.keras.optimizers.Nadam",
+              slot_init={"u_product": 1.0},  # Keras builds it at 1.0
               description="Adam with Nesterov momentum."),
         _spec("adamw", "AdamW", _K.AdamW, 0.001,
               [Hyper("weight_decay", 0.004, 0.0, 1.0), _BETA1, _BETA2, _EPS],

@@ -276,7 +276,7 @@ def _assemble(cfg, parts, last, slots, state_vars, compiled) -> Trajectory:
     bad_rows = ~np.isfinite(weights).all(axis=1) | ~np.isfinite(loss)
     bad_steps = np.zeros(len(weights), bool)
     for a in per_step:
-        bad_steps[1:] |= ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
+        bad_steps[1:] |= ~np.isfinite(a).all(axis=tuple(range(1, a.ndim)))
     bad = np.flatnonzero(bad_rows | bad_steps)
     diverged_at = int(bad[0]) if len(bad) else None
     keep = len(weights) if diverged_at is None else diverged_at
@@ -321,7 +321,13 @@ def run(data: Dataset, cfg: RunConfig) -> Trajectory:
     spec = optimizers.get(cfg.optimizer)
     hypers = spec.resolve(cfg.param_dict)
     losses.check_loss(cfg.loss, data.task)
-    return engine(cfg.optimizer, cfg.loss, data.task).run(data, cfg, hypers)
+    traj = engine(cfg.optimizer, cfg.loss, data.task).run(data, cfg, hypers)
+    if traj.diverged_at == 0:
+        raise ValueError(
+            f"the loss at the start {cfg.start} is not finite for this data; "
+            "choose a start nearer 0 or rescale the data"
+        )
+    return traj
 
 
 def train(

@@ -65,8 +65,21 @@ class Engine:
         self.state_vars = self._create_state()
         self._schedules()
         self.jit = jit
-        self._full = tf.function(self._chunk_full, jit_compile=jit)
-        self._batched = tf.function(self._chunk_batched, jit_compile=jit)
+        # Shapes left open so a new sample count compiles but never retraces.
+        data = [
+            tf.TensorSpec([None, 2], tf.float32),
+            tf.TensorSpec([None], tf.float32),
+            tf.TensorSpec([], tf.int32),
+            tf.TensorSpec([], tf.int32),
+        ]
+        self._full = tf.function(
+            self._chunk_full, jit_compile=jit, input_signature=data
+        )
+        self._batched = tf.function(
+            self._chunk_batched,
+            jit_compile=jit,
+            input_signature=data + [tf.TensorSpec([None, None], tf.float32)],
+        )
 
     # --- optimizer state -------------------------------------------------
     def _create_state(self) -> list[tf.Variable]:
@@ -198,7 +211,7 @@ class Engine:
             each = losses.per_example(self.loss, self.task, y, z)
             return tf.reduce_sum(batch_weights[i] * each)
 
-        return self._loop(x, y, k0, n_steps, batch_weights.shape[0], batch_loss)
+        return self._loop(x, y, k0, n_steps, tf.shape(batch_weights)[0], batch_loss)
 
     def _state_size(self) -> int:
         return sum(int(np.prod(v.shape)) for v in self.state_vars)

@@ -150,35 +150,39 @@ def render_data() -> tuple[Source, datasets.Dataset]:
     return source, get_dataset(source)
 
 
-def render_upload() -> None:
-    """Uploads are parsed in memory; a bad file keeps the previous data and runs."""
-    file = st.sidebar.file_uploader(
-        "Or upload a CSV",
-        type=["csv"],
-        key="in_file",
-        help="A header row; 1 or 2 feature columns, then the label column. "
-        "Labels 0/1 mean classification, anything else regression. At most 5 MB.",
-    )
+def _on_upload() -> None:
+    """Parse an upload in memory before the widgets are drawn.
+
+    A callback, because it switches the data-set selectbox, which Streamlit only
+    allows before that widget exists. A bad file keeps the previous data and runs.
+    """
+    file = st.session_state.in_file
+    st.session_state.upload_error = None
     if file is None:
         return
     raw = file.getvalue()
-    sha = hashlib.sha256(raw).hexdigest()
-    if st.session_state.get("upload", ("",))[0] == sha:
-        return
-    if st.session_state.get("rejected") == sha:
-        st.sidebar.error(st.session_state.rejected_message)
-        return
     try:
         data = datasets.load_csv(raw, name=file.name)
     except ValueError as e:
-        st.session_state.rejected = sha
-        st.session_state.rejected_message = f"{file.name}: {e}"
-        st.sidebar.error(st.session_state.rejected_message)
+        st.session_state.upload_error = f"{file.name}: {e}"
         return
+    sha = hashlib.sha256(raw).hexdigest()
     _uploads()[sha] = data
     st.session_state.upload = (sha, file.name)
     st.session_state.in_dataset = state.UPLOAD
-    st.rerun()
+
+
+def render_upload() -> None:
+    st.sidebar.file_uploader(
+        "Or upload a CSV",
+        type=["csv"],
+        key="in_file",
+        on_change=_on_upload,
+        help="A header row; 1 or 2 feature columns, then the label column. "
+        "Labels 0/1 mean classification, anything else regression. At most 5 MB.",
+    )
+    if st.session_state.get("upload_error"):
+        st.sidebar.error(st.session_state.upload_error)
 
 
 def render_loss(task: str) -> str:
@@ -251,7 +255,7 @@ def render_training() -> tuple[float, int, float, float, int | None]:
     )
     lr = st.sidebar.number_input(
         "Exact learning rate",
-        min_value=1e-6,
+        min_value=state.APP_MIN_LR,
         max_value=1000.0,
         key="lr_box",
         format="%.6g",

@@ -68,6 +68,11 @@ def _parser() -> _Parser:
     b = sub.add_parser("bench", help="measure the engine against baselines")
     b.add_argument("--json", action="store_true")
     b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
+    b.add_argument(
+        "--browser",
+        action="store_true",
+        help="time the app in Chromium instead of the engine",
+    )
     b.add_argument("--count-compiles", action="store_true", help=argparse.SUPPRESS)
     return p
 
@@ -204,7 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         args = _parser().parse_args(argv)
-        if args.command == "bench":
+        if args.command == "bench" and args.browser:
+            from landscape import browser_bench
+
+            out = browser_bench.main()
+        elif args.command == "bench":
             from landscape import bench
 
             out = bench.main(quick=args.quick, count_compiles=args.count_compiles)

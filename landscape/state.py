@@ -19,6 +19,7 @@ from landscape.losses import LOSSES
 
 MAX_RUNS = 8  # pinned runs on one chart
 APP_MAX_STEPS = 10_000  # the app's steps box; the engine allows MAX_STEPS
+APP_MIN_LR = 1e-6  # the app's smallest learning rate; the engine allows any > 0
 SWEEP_FACTORS = (0.1, 0.3, 1.0, 3.0, 10.0)
 UPLOAD = "upload"  # the dataset value while an uploaded CSV is in use
 
@@ -123,10 +124,7 @@ def _choice(text: str, choices) -> str:
 
 
 def _lr(text: str) -> float:
-    value = _number(text, 0.0, LR_RANGE[1])
-    if value <= LR_RANGE[0]:
-        raise ValueError
-    return value
+    return _number(text, APP_MIN_LR, LR_RANGE[1])
 
 
 def _batch(text: str) -> int | None:
@@ -155,7 +153,7 @@ _PARSERS = {
     ),
     "loss": (lambda t: _choice(t, LOSSES), f"one of {', '.join(LOSSES)}"),
     "optimizer": (lambda t: _choice(t, optimizers.REGISTRY), "an optimizer key"),
-    "lr": (_lr, f"a number > 0 and <= {LR_RANGE[1]:g}"),
+    "lr": (_lr, f"a number from {APP_MIN_LR:g} to {LR_RANGE[1]:g}"),
     "steps": (
         lambda t: int(_number(t, 1, APP_MAX_STEPS, whole=True)),
         f"a whole number from 1 to {APP_MAX_STEPS:,}",
@@ -305,7 +303,7 @@ def sweep(state: ExplorerState, factors=SWEEP_FACTORS) -> tuple[Pin, ...]:
     """The live optimizer at several multiples of its learning rate, same start."""
     pins = []
     for f in factors:
-        lr = min(max(state.lr * f, 1e-6), LR_RANGE[1])
+        lr = min(max(state.lr * f, APP_MIN_LR), LR_RANGE[1])
         pins.append(replace(state.live, lr=float(f"{lr:.3g}")))
     return tuple(dict.fromkeys(pins))[:MAX_RUNS]
 

@@ -1,0 +1,431 @@
+"""AppTest tests of app.py: URL <-> widgets, runs, pins, sweep, line-up, uploads."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from landscape import optimizers
+
+ROOT = Path(__file__).resolve().parents[1]
+GRID = 151  # app.GRID; importing app.py would run the page
+DEFAULT_START = (-2.0, 2.0)
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def make_app(**query: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return run(at)
+
+
+# --- reading Plotly figure JSON ----------------------------------------------
+def decode(value) -> np.ndarray:
+    """A Plotly array: a typed array {"dtype", "bdata", "shape"?} or a plain list."""
+    if isinstance(value, dict) and "bdata" in value:
+        dtype = np.dtype(value["dtype"]).newbyteorder("<")
+        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
+        if "shape" in value:
+            out = out.reshape([int(s) for s in str(value["shape"]).split(",")])
+        return out.astype(np.float64)
+    # JSON null (NaN) becomes nan, so finiteness checks see it.
+    return np.array(value, dtype=np.float64)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(found.proto.spec)
+
+
+def paths(at: AppTest) -> list[dict]:
+    """The contour's path traces (one per run), live first."""
+    return [t for t in chart(at, "contour")["data"] if t.get("mode") == "lines+markers"]
+
+
+def path_xy(trace: dict) -> np.ndarray:
+    return np.stack([decode(trace["x"]), decode(trace["y"])], axis=-1)
+
+
+def live(at: AppTest) -> dict:
+    first = paths(at)[0]
+    assert first["name"].endswith("(live)")
+    return first
+
+
+def query_all(at: AppTest, name: str) -> list[str]:
+    """Every value of a query parameter (AppTest collapses a single one to str)."""
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def pin_lrs(at: AppTest) -> list[float]:
+    return [float(re.search(r"lr=([^,]+)", p).group(1)) for p in query_all(at, "pin")]
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+# --- 1. default page ---------------------------------------------------------
+def test_default_page_draws_the_surface_and_the_live_path_from_the_start():
+    at = run(make_app())
+
+    assert warnings(at) == []
+    assert len(at.get("plotly_chart")) == 3
+    fig = chart(at, "contour")
+    contour = fig["data"][0]
+    assert contour["type"] == "contour"
+    assert contour["contours"]["coloring"] == "fill"
+    assert contour["name"] == "loss surface"
+    z = decode(contour["z"])
+    assert z.shape == (GRID, GRID)
+    assert np.isfinite(z).all()
+    w1, w2 = decode(contour["x"]), decode(contour["y"])
+    assert w1.shape == w2.shape == (GRID,)
+    assert fig["layout"]["xaxis"]["range"] == [w1[0], w1[-1]]
+    assert fig["layout"]["yaxis"]["range"] == [w2[0], w2[-1]]
+    xy = path_xy(live(at))
+    assert xy[0].tolist() == list(DEFAULT_START)
+    assert len(xy) == 101  # 100 steps plus the starting point
+    # The surface minimum marker is the second trace.
+    assert chart(at, "contour")["data"][1]["name"].startswith("surface minimum")
+
+
+# --- 2. widgets change the run -----------------------------------------------
+def test_learning_rate_and_optimizer_change_the_live_path():
+    at = run(make_app())
+    before = path_xy(live(at))
+
+    at.number_input(key="lr_box").set_value(0.3)
+    run(at)
+    faster = path_xy(live(at))
+    assert "lr 0.3" in live(at)["name"]
+    assert faster.shape == before.shape
+    assert not np.allclose(faster, before)
+    # Plain gradient descent: the first step is exactly 3x as long at 3x the rate.
+    np.testing.assert_allclose(
+        faster[1] - faster[0], 3 * (before[1] - before[0]), rtol=1e-4
+    )
+
+    at.selectbox(key="in_optimizer").set_value("adam")
+    run(at)
+    adam = path_xy(live(at))
+    assert "Adam" in live(at)["name"]
+    assert not np.allclose(adam, faster)
+    # Adam's first step moves each weight by lr (times sign of the gradient).
+    np.testing.assert_allclose(np.abs(adam[1] - adam[0]), [0.3, 0.3], rtol=1e-3)
+
+
+# --- 3. slider <-> number box ------------------------------------------------
+def test_learning_rate_slider_and_box_stay_in_sync():
+    at = run(make_app())
+
+    # 0.004 lies between the stops 0.003 and 0.005; it is closer to 0.005 in log.
+    at.number_input(key="lr_box").set_value(0.004)
+    run(at)
+    assert at.select_slider(key="lr_slider").value == 0.005
+    assert at.number_input(key="lr_box").value == 0.004  # the box keeps its value
+    assert "lr 0.004" in live(at)["name"]
+
+    at.select_slider(key="lr_slider").set_value(0.02)
+    run(at)
+    assert at.number_input(key="lr_box").value == 0.02
+    assert "lr 0.02" in live(at)["name"]
+    assert at.query_params["lr"] == "0.02"
+
+
+# --- 4. URL -> widgets -------------------------------------------------------
+def test_url_parameters_set_the_widgets_and_the_run():
+    at = run(
+        make_app(
+            optimizer="adam",
+            lr="0.05",
+            steps="30",
+            w1="1",
+            w2="-1",
+            dataset="overlap",
+            loss="mse",
+            samples="120",
+            seed="7",
+            noise="0.7",
+            batch="16",
+            schedule="cosine",
+            beta_1="0.8",
+        )
+    )
+
+    assert warnings(at) == []
+    assert at.selectbox(key="in_optimizer").value == "adam"
+    assert at.selectbox(key="in_dataset").value == "overlap"
+    assert at.radio(key="in_loss").value == "mse"
+    assert at.selectbox(key="in_schedule").value == "cosine"
+    assert at.number_input(key="lr_box").value == 0.05
+    assert at.select_slider(key="lr_slider").value == 0.05
+    numbers = {
+        "in_steps": 30,
+        "in_w1": 1.0,
+        "in_w2": -1.0,
+        "in_samples": 120,
+        "in_seed": 7,
+        "in_noise": 0.7,
+        "in_batch": 16,
+        "hp_adam_beta_1": 0.8,
+    }
+    for key, value in numbers.items():
+        assert at.number_input(key=key).value == value, key
+    xy = path_xy(live(at))
+    assert len(xy) == 31
+    assert xy[0].tolist() == [1.0, -1.0]
+    assert live(at)["name"] == "Adam · lr 0.05 · cosine · batch 16 (live)"
+    # The data chart shows the 120 points of the chosen preset.
+    data = chart(at, "data")["data"]
+    assert sum(len(decode(t["x"])) for t in data if t["mode"] == "markers") == 120
+
+
+# --- 5. hostile URL parameters -----------------------------------------------
+HOSTILE = [
+    # (query, name the warning must contain, widget key, default value)
+    ({"lr": "abc"}, "lr", "lr_box", 0.1),
+    ({"lr": "nan"}, "lr", "lr_box", 0.1),
+    ({"lr": "-1"}, "lr", "lr_box", 0.1),
+    ({"steps": "-5"}, "steps", "in_steps", 100),
+    ({"steps": "1e9"}, "steps", "in_steps", 100),
+    ({"steps": "2.5"}, "steps", "in_steps", 100),
+    ({"optimizer": "nope"}, "optimizer", "in_optimizer", "sgd"),
+    ({"dataset": "../../etc/passwd"}, "dataset", "in_dataset", "blobs"),
+    ({"dataset": "upload"}, "dataset", "in_dataset", "blobs"),
+    ({"w1": "inf"}, "w1", "in_w1", -2.0),
+    ({"w2": "1e308"}, "w2", "in_w2", 2.0),
+    ({"samples": "0"}, "samples", "in_samples", 200),
+    ({"loss": "hinge"}, "loss", "in_loss", "cross_entropy"),
+    ({"pin": "garbage"}, "pin", None, None),
+    ({"pin": "adam,lr=xyz"}, "pin", None, None),
+    ({"pin": "adam,lr"}, "pin", None, None),
+    ({"zzz_unknown": "1"}, "zzz_unknown", None, None),
+    ({"optimizer": "adam", "beta_1": "5"}, "beta_1", "hp_adam_beta_1", 0.9),
+]
+
+
+@pytest.mark.parametrize(
+    "query, name, key, default",
+    HOSTILE,
+    ids=["&".join(f"{k}={v}" for k, v in q.items()) for q, *_ in HOSTILE],
+)
+def test_hostile_url_parameters_warn_and_fall_back(query, name, key, default):
+    at = run(make_app(**query))
+
+    assert any(name in w for w in warnings(at)), warnings(at)
+    assert len(at.get("plotly_chart")) == 3
+    if key is not None:
+        widget = {"in_dataset": at.selectbox, "in_optimizer": at.selectbox}.get(
+            key, at.radio if key == "in_loss" else at.number_input
+        )
+        assert widget(key=key).value == default
+    # Only the live run is drawn (no bad pin), from the default start.
+    assert len(paths(at)) == 1
+    assert path_xy(live(at))[0].tolist() == list(DEFAULT_START)
+    # The URL is rewritten without the bad value.
+    assert query[name] not in query_all(at, name)
+
+
+# --- 6. state -> URL ---------------------------------------------------------
+def test_the_url_is_written_back_and_reproduces_the_pins():
+    at = run(make_app())
+    assert at.query_params["lr"] == "0.1"
+    assert at.query_params["optimizer"] == "sgd"
+    assert at.query_params["dataset"] == "blobs"
+    assert at.query_params["steps"] == "100"
+    assert (at.query_params["w1"], at.query_params["w2"]) == ("-2", "2")
+    assert query_all(at, "pin") == []
+
+    click(at, "Pin run")
+    at.selectbox(key="in_optimizer").set_value("adam")
+    at.number_input(key="lr_box").set_value(0.05)
+    run(at)
+    click(at, "Pin run")
+    assert query_all(at, "pin") == [
+        "sgd,lr=0.1,steps=100,w1=-2,w2=2",
+        "adam,lr=0.05,steps=100,w1=-2,w2=2",
+    ]
+    assert at.query_params["optimizer"] == "adam"
+
+    # A fresh session from that URL draws the same runs.
+    again = run(make_app(**at.query_params))
+    assert warnings(again) == []
+    assert [p["name"] for p in paths(again)] == [p["name"] for p in paths(at)]
+    for a, b in zip(paths(again), paths(at)):
+        np.testing.assert_array_equal(path_xy(a), path_xy(b))
+
+
+# --- 7. pinning --------------------------------------------------------------
+def test_pin_run_adds_a_path_and_a_summary_row():
+    at = run(make_app())
+    live_xy = path_xy(live(at))
+
+    click(at, "Pin run")
+    names = [p["name"] for p in paths(at)]
+    assert names == ["Gradient descent · lr 0.1 (live)", "Gradient descent · lr 0.1"]
+    np.testing.assert_array_equal(path_xy(paths(at)[1]), live_xy)
+
+    at.number_input(key="lr_box").set_value(0.5)
+    run(at)
+    click(at, "Pin run")
+    names = [p["name"] for p in paths(at)]
+    assert names == [
+        "Gradient descent · lr 0.5 (live)",
+        "Gradient descent · lr 0.1",
+        "Gradient descent · lr 0.5",
+    ]
+    assert at.dataframe[0].value["run"].tolist() == names
+    # Each path has its ends trace: contour, minimum, then 2 traces per run.
+    assert len(chart(at, "contour")["data"]) == 2 + 2 * 3
+    assert len(chart(at, "losses")["data"]) == 3
+
+    # Pinning the same run twice keeps one copy.
+    click(at, "Pin run")
+    assert len(query_all(at, "pin")) == 2
+
+    # Unticking "show" hides a pin; "remove" drops it.
+    at.checkbox(key="show_sgd,lr=0.1,steps=100,w1=-2,w2=2").uncheck()
+    run(at)
+    assert [p["name"] for p in paths(at)][1:] == ["Gradient descent · lr 0.5"]
+    assert len(query_all(at, "pin")) == 2  # hidden, still pinned
+    at.button(key="rm_sgd,lr=0.5,steps=100,w1=-2,w2=2").click()
+    run(at)
+    assert query_all(at, "pin") == ["sgd,lr=0.1,steps=100,w1=-2,w2=2"]
+
+
+# --- 8. learning-rate sweep --------------------------------------------------
+def test_learning_rate_sweep_pins_five_multiples_from_the_same_start():
+    at = run(make_app(lr="0.2", w1="1.5", w2="-0.5", steps="40"))
+
+    click(at, "Learning-rate sweep")
+    np.testing.assert_allclose(pin_lrs(at), [0.02, 0.06, 0.2, 0.6, 2.0])
+    pinned = paths(at)[1:]
+    assert [p["name"] for p in pinned] == [
+        f"Gradient descent · lr {lr:g}" for lr in (0.02, 0.06, 0.2, 0.6, 2)
+    ]
+    for p in pinned:
+        xy = path_xy(p)
+        assert xy[0].tolist() == [1.5, -0.5]
+        assert len(xy) == 41
+    # The 1x pin is the live run itself.
+    np.testing.assert_array_equal(path_xy(pinned[2]), path_xy(live(at)))
+
+
+# --- 9. optimizer line-up ----------------------------------------------------
+def test_optimizer_line_up_pins_each_choice_at_its_tf_default_rate():
+    at = run(make_app(lr="0.5"))
+
+    click(at, "Optimizer line-up")
+    chosen = ["sgd", "momentum", "rmsprop", "adam"]
+    assert at.multiselect(key="lineup").value == chosen
+    pins = query_all(at, "pin")
+    assert [p.split(",")[0] for p in pins] == chosen
+    assert pin_lrs(at) == [optimizers.REGISTRY[k].default_lr for k in chosen]
+    for p in paths(at)[1:]:
+        assert path_xy(p)[0].tolist() == list(DEFAULT_START)
+
+    # A new line-up replaces the previous pins.
+    at.multiselect(key="lineup").set_value(["nesterov", "lion"])
+    run(at)
+    click(at, "Optimizer line-up")
+    assert [p.split(",")[0] for p in query_all(at, "pin")] == ["nesterov", "lion"]
+    assert [p["name"] for p in paths(at)][1:] == [
+        "Nesterov momentum · lr 0.01",
+        "Lion · lr 0.001",
+    ]
+
+
+# --- 10. uploads -------------------------------------------------------------
+def test_a_bad_upload_shows_an_error_and_keeps_the_runs():
+    at = run(make_app())
+    click(at, "Pin run")
+    before = [(p["name"], path_xy(p).tolist()) for p in paths(at)]
+
+    at.file_uploader(key="in_file").set_value(("bad.csv", b"a,b\n1,x\n", "text/csv"))
+    run(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert errors[0].startswith("bad.csv: ")
+    assert "'x' is not a number" in errors[0]
+    assert at.selectbox(key="in_dataset").value == "blobs"
+    assert "upload" not in at.selectbox(key="in_dataset").options
+    assert [(p["name"], path_xy(p).tolist()) for p in paths(at)] == before
+    assert at.query_params["dataset"] == "blobs"
+
+    # The rejection is remembered on later runs without parsing again.
+    run(at)
+    assert [e.value for e in at.error] == errors
+    assert [(p["name"], path_xy(p).tolist()) for p in paths(at)] == before
+
+
+def test_a_good_upload_becomes_the_data_set():
+    at = run(make_app())
+    rows = "".join(f"{i / 10:g},{2 * i / 10 - 1:g}\n" for i in range(30))
+    at.file_uploader(key="in_file").set_value(
+        ("my_line.csv", f"dose,response\n{rows}".encode(), "text/csv")
+    )
+    run(at)
+    assert at.selectbox(key="in_dataset").value == "upload"
+    assert at.query_params["dataset"] == "upload"
+    # Regression labels: cross-entropy is not offered.
+    assert "cross_entropy" not in at.radio(key="in_loss").options
+    data = chart(at, "data")
+    assert data["layout"]["xaxis"]["title"]["text"] == "dose"
+    assert len(decode(data["data"][0]["x"])) == 30
+
+
+# --- 11. divergence ----------------------------------------------------------
+def test_a_diverging_run_warns_and_the_charts_stay_finite():
+    at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="50"))
+
+    (warning,) = warnings(at)
+    found = re.search(r"diverged at step (\d+)", warning)
+    assert found, warning
+    step = int(found.group(1))
+    assert warning.startswith("Gradient descent · lr 50 (live)")
+    assert 0 < step < 100
+    assert at.dataframe[0].value["diverged"].tolist() == [f"at step {step}"]
+    # The path keeps the finite rows before the step that diverged.
+    assert len(path_xy(live(at))) == step
+
+    for key in ("contour", "losses", "data"):
+        fig = chart(at, key)
+        for trace in fig["data"]:
+            for axis in ("x", "y", "z"):
+                if axis in trace:
+                    values = decode(trace[axis])
+                    assert np.isfinite(values).all(), (key, trace.get("name"), axis)
+    layout = chart(at, "contour")["layout"]
+    for axis in ("xaxis", "yaxis"):
+        lo, hi = layout[axis]["range"]
+        assert math.isfinite(lo) and math.isfinite(hi)
+        assert lo < hi
+        assert max(abs(lo), abs(hi)) < 1e4

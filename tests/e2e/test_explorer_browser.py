@@ -1,0 +1,131 @@
+"""The explorer in real Chromium: what only a browser shows (charts drawn, links)."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from landscape.browser import chromium, streamlit_server, wait_for_charts, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+LIVE = 2  # contour traces: surface, minimum, then the live path
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def contour_traces(page) -> list[dict]:
+    """Type, name and drawn x/y of every trace of the main chart, from Plotly."""
+    return page.evaluate(
+        """() => document.querySelector('.js-plotly-plot')._fullData.map(d => ({
+            type: d.type, name: d.name,
+            x: d.x ? Array.from(d.x).map(Number) : null,
+            y: d.y ? Array.from(d.y).map(Number) : null}))"""
+    )
+
+
+def paths(page) -> dict[str, tuple[list, list]]:
+    return {
+        t["name"]: (t["x"], t["y"])
+        for t in contour_traces(page)[LIVE:]
+        if t["type"] == "scatter" and len(t["x"]) > 2
+    }
+
+
+def test_page_draws_the_contour_and_the_live_path(page, server):
+    page.goto(server)
+    wait_for_charts(page, 3)
+    traces = contour_traces(page)
+    assert traces[0]["type"] == "contour"
+    live = traces[LIVE]
+    assert live["name"].endswith("(live)")
+    assert len(live["x"]) == 101  # the default 100 steps
+    assert (live["x"][0], live["y"][0]) == (-2.0, 2.0)
+    # The SVG really holds the drawn contour and path.
+    assert page.locator(".js-plotly-plot .contourlayer path").count() > 10
+    assert page.locator(".js-plotly-plot .scatterlayer .js-line").count() >= 1
+
+
+def test_learning_rate_change_redraws_the_path(page, server):
+    page.goto(server)
+    wait_for_charts(page, 3)
+    x0, y0 = paths(page)["Gradient descent · lr 0.1 (live)"]
+    box = page.get_by_label("Exact learning rate")
+    box.fill("0.3")
+    box.press("Enter")
+    page.wait_for_function(
+        f"() => document.querySelector('.js-plotly-plot')._fullData[{LIVE}]"
+        ".name.includes('lr 0.3')",
+        timeout=60_000,
+    )
+    wait_idle(page)
+    x1, y1 = paths(page)["Gradient descent · lr 0.3 (live)"]
+    # Same start and same first gradient, so SGD's first step is exactly 3x longer.
+    assert (x1[0], y1[0]) == (x0[0], y0[0])
+    assert x1[1] - x1[0] == pytest.approx(3 * (x0[1] - x0[0]), rel=1e-5)
+    assert y1[1] - y1[0] == pytest.approx(3 * (y0[1] - y0[0]), rel=1e-5)
+    assert "lr=0.3" in page.url
+
+
+def test_shared_link_reproduces_settings_and_pins(page, server):
+    query = urllib.parse.urlencode(
+        [("dataset", "overlap"), ("optimizer", "adam"), ("lr", "0.05"),
+         ("steps", "40"), ("w1", "1"), ("w2", "-1"),
+         ("pin", "sgd,lr=0.5,steps=40,w1=1,w2=-1"),
+         ("pin", "momentum,lr=0.1,steps=40,w1=1,w2=-1,momentum=0.8")]
+    )  # fmt: skip
+    page.goto(f"{server}/?{query}")
+    wait_for_charts(page, 3)
+    drawn = paths(page)
+    assert set(drawn) == {
+        "Adam · lr 0.05 (live)",
+        "Gradient descent · lr 0.5",
+        "SGD with momentum · lr 0.1",
+    }
+    for x, y in drawn.values():
+        assert len(x) == 41 and (x[0], y[0]) == (1.0, -1.0)
+    assert page.get_by_label("Exact learning rate").input_value() == "0.05"
+    # The page writes the same settings back into its own URL.
+    params = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert params["optimizer"] == ["adam"] and params["dataset"] == ["overlap"]
+    assert len(params["pin"]) == 2
+
+
+@pytest.mark.parametrize(
+    "query, names",
+    [
+        ("lr=abc&optimizer=nope", ["lr", "optimizer"]),
+        ("w1=inf&steps=-5&pin=zzz", ["w1", "steps", "pin"]),
+        (
+            "dataset=..%2F..%2Fetc%2Fpasswd&samples=1e999&beta_1=5",
+            ["dataset", "samples"],
+        ),
+    ],
+)
+def test_hostile_links_still_render(page, server, query, names):
+    page.goto(f"{server}/?{query}")
+    wait_for_charts(page, 3)
+    warnings = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
+    text = " ".join(warnings)
+    for name in names:
+        assert f"URL parameter {name}" in text, (name, warnings)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert len(contour_traces(page)[LIVE]["x"]) > 1

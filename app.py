@@ -81,7 +81,6 @@ def init_session() -> None:
         parsed = replace(parsed, dataset="blobs")
     st.session_state.explorer = parsed
     st.session_state.url_warnings = warnings
-    st.session_state.hidden = set()
     for name in (
         "dataset",
         "samples",
@@ -353,16 +352,14 @@ def render_pin_list(current: ExplorerState) -> None:
             cols[0].markdown(
                 f"**{i + 1}.** {pin.label} · start ({pin.w1:g}, {pin.w2:g})"
             )
-            shown = cols[1].checkbox(
-                "show",
-                value=pin not in st.session_state.hidden,
-                key=f"show_{state.format_pin(pin)}",
-            )
-            (st.session_state.hidden.discard if shown else st.session_state.hidden.add)(
-                pin
-            )
+            cols[1].checkbox("show", value=True, key=_show_key(pin))
             if cols[2].button("remove", key=f"rm_{state.format_pin(pin)}"):
                 set_pins(tuple(p for p in current.pins if p != pin))
+
+
+def _show_key(pin: Pin) -> str:
+    """The pin's "show" checkbox; its value is read before the list is drawn."""
+    return f"show_{state.format_pin(pin)}"
 
 
 def collect_runs(current: ExplorerState, source: Source) -> list[figures.RunView]:
@@ -374,7 +371,7 @@ def collect_runs(current: ExplorerState, source: Source) -> list[figures.RunView
         )
     ]
     for i, pin in enumerate(current.pins, start=1):
-        if pin not in st.session_state.hidden:
+        if st.session_state.get(_show_key(pin), True):
             views_.append(
                 figures.RunView(pin.label, get_run(source, current.loss, pin), i)
             )
@@ -383,19 +380,29 @@ def collect_runs(current: ExplorerState, source: Source) -> list[figures.RunView
 
 # --- views ------------------------------------------------------------------
 def render_views(current: ExplorerState, source: Source, data, runs) -> None:
+    charts, below = st.container(), st.container()  # laid out in this order
     start = (current.w1, current.w2)
     box = views.fit_paths(
         views.base_box(start, get_minimum(source, current.loss, start)),
         [r.trajectory.weights for r in runs],
     )
-    box = render_range(box)
+    with below:
+        box = render_range(box)
     surf = get_surface(source, current.loss, box)
-    for run in runs:
-        if run.trajectory.diverged_at is not None:
-            st.warning(
-                f"{run.label} diverged at step {run.trajectory.diverged_at}: "
-                "its path ends there."
-            )
+    with charts:
+        for run in runs:
+            if run.trajectory.diverged_at is not None:
+                st.warning(
+                    f"{run.label} diverged at step {run.trajectory.diverged_at}: "
+                    "its path ends there."
+                )
+        render_charts(surf, data, runs)
+        rows = [views.summary_row(r.label, r.trajectory, surf) for r in runs]
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.caption(" · ".join(views.describe(r.label, r.trajectory) for r in runs))
+
+
+def render_charts(surf, data, runs) -> None:
     left, right = st.columns([5, 3])
     with left:
         view = st.segmented_control(
@@ -421,9 +428,6 @@ def render_views(current: ExplorerState, source: Source, data, runs) -> None:
             key="data",
             width="stretch",
         )
-    rows = [views.summary_row(r.label, r.trajectory, surf) for r in runs]
-    st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption(" · ".join(views.describe(r.label, r.trajectory) for r in runs))
 
 
 def render_range(box: views.Box) -> views.Box:
@@ -460,15 +464,18 @@ def main() -> None:
     for warning in st.session_state.url_warnings:
         st.warning(warning)
     current, source, data = render_sidebar()
+    # Fixed page CSS (no user text): less empty space above the charts, so the
+    # contour is in view on a 1280x720 projector.
+    st.html("<style>.block-container{padding-top:3.6rem}</style>")
     st.markdown(
-        "### landscape · how TensorFlow's optimizers move over the true "
-        "loss surface of a two-weight model"
+        "**landscape** · how TensorFlow's optimizers move over the true loss "
+        "surface of a two-weight model"
     )
     render_run_controls(current)
-    render_pin_list(current)
+    sync_url(current, source)  # before the slow part, so a shared link is current
     runs = collect_runs(current, source)
     render_views(current, source, data, runs)
-    sync_url(current, source)
+    render_pin_list(current)
 
 
 main()

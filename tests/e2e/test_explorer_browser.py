@@ -82,7 +82,7 @@ def test_learning_rate_change_redraws_the_path(page, server):
     assert (x1[0], y1[0]) == (x0[0], y0[0])
     assert x1[1] - x1[0] == pytest.approx(3 * (x0[1] - x0[0]), rel=1e-5)
     assert y1[1] - y1[0] == pytest.approx(3 * (y0[1] - y0[0]), rel=1e-5)
-    assert "lr=0.3" in page.url
+    page.wait_for_function("() => location.search.includes('lr=0.3')")
 
 
 def test_shared_link_reproduces_settings_and_pins(page, server):

@@ -164,6 +164,7 @@ def contour_figure(
     feature_names: tuple[str, str],
     theme: Theme = SCREEN,
     height: int = 620,
+    click_grid: int = 0,
 ) -> go.Figure:
     """The loss contour on log-spaced levels, the minimum and every run's path.
 
@@ -171,6 +172,11 @@ def contour_figure(
         surface: the loss over the grid.
         runs: the paths to draw.
         feature_names: the inputs w1 and w2 multiply, for the axis titles.
+        theme: SCREEN or CLASSROOM.
+        height: pixels.
+        click_grid: if > 0, an invisible click_grid^2 lattice of points over the
+            contour, so that a click anywhere selects a start (Plotly's contour
+            traces emit no clicks of their own).
         theme: SCREEN or CLASSROOM.
         height: pixels.
     """
@@ -214,6 +220,8 @@ def contour_figure(
     for run in runs:
         for trace in _path_traces(run, theme):
             fig.add_trace(trace)
+    if click_grid:  # last, so the path traces keep their indices
+        fig.add_trace(_click_grid(surface, click_grid))
     fig.update_xaxes(
         title_text=axis_title("w1", feature_names[0]),
         range=[float(surface.w1[0]), float(surface.w1[-1])],
@@ -224,6 +232,22 @@ def contour_figure(
     )
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
     return _style(fig, theme, height)
+
+
+def _click_grid(surface: Surface, n: int) -> go.Scatter:
+    g1 = np.linspace(surface.w1[0], surface.w1[-1], n, dtype=np.float32)
+    g2 = np.linspace(surface.w2[0], surface.w2[-1], n, dtype=np.float32)
+    m1, m2 = np.meshgrid(g1, g2)
+    return go.Scatter(
+        x=m1.ravel(),
+        y=m2.ravel(),
+        mode="markers",
+        name="click to start here",
+        marker=dict(size=10, opacity=0),
+        showlegend=False,
+        hovertemplate="click to start here<br>w1 %{x:.2f}<br>w2 %{y:.2f}"
+        "<extra></extra>",
+    )
 
 
 def loss_figure(

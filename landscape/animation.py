@@ -1,0 +1,301 @@
+"""Playback: one Plotly figure whose frames move every run's step in every view.
+
+Kept apart from figures.py only for size; like it, data goes in and a
+go.Figure comes out. Frames carry only the moving traces (the current point on
+each path, the marker on each loss curve, each run's boundary), never the
+surface, and every axis range is fixed, so Plotly redraws nothing else.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from landscape import figures
+from landscape.datasets import Dataset
+from landscape.figures import SCREEN, RunView, Theme
+from landscape.surface import Surface
+
+MAX_FRAMES = 300
+SPEEDS = {"0.5x": 160, "1x": 80, "2x": 40, "4x": 20}  # ms per frame
+CURVE_POINTS = 40  # a one-feature boundary's sigmoid curve
+
+
+def frame_steps(runs: list[RunView], max_frames: int = MAX_FRAMES) -> np.ndarray:
+    """The steps shown as frames: every step, or max_frames evenly spaced ones."""
+    longest = max((len(r.trajectory.weights) - 1 for r in runs), default=0)
+    count = min(max_frames, longest + 1)
+    return np.unique(np.round(np.linspace(0, longest, count)).astype(int))
+
+
+def _at(run: RunView, step: int) -> int:
+    """The row of run's trajectory at a step: a run that ended stays at its end."""
+    return min(step, len(run.trajectory.weights) - 1)
+
+
+def _data_range(data: Dataset) -> tuple[np.ndarray, list[float], list[float]]:
+    x0 = data.x[:, 0]
+    pad = 0.05 * (float(np.ptp(x0)) + 1e-9)
+    # A straight boundary needs its two ends; a sigmoid curve needs more.
+    count = CURVE_POINTS if data.n_features == 1 and data.task != "regression" else 2
+    xs = np.linspace(x0.min() - pad, x0.max() + pad, count).astype(np.float32)
+    x1 = data.y if data.n_features == 1 else data.x[:, 1]
+    span1 = float(np.ptp(x1)) + 1e-9
+    return (
+        xs,
+        [float(xs[0]), float(xs[-1])],
+        [float(x1.min() - 0.08 * span1), float(x1.max() + 0.08 * span1)],
+    )
+
+
+def _boundary(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """y over xs of the run's boundary, regression line or P(label 1) curve."""
+    w = w.astype(np.float64)
+    if data.n_features == 1:
+        z = w[0] * xs + w[1]
+        return (z if data.task == "regression" else 1 / (1 + np.exp(-z))).astype(
+            np.float32
+        )
+    if abs(w[1]) < 1e-12:  # vertical: no y for these xs
+        return np.full_like(xs, np.nan)
+    return (-w[0] / w[1] * xs).astype(np.float32)
+
+
+def _moving_traces(run: RunView, xs: np.ndarray, theme: Theme) -> list[go.Scatter]:
+    """The three traces that move, for one run, styled once; frames fill them."""
+    head = f"<b>{run.label}</b><br>step %{{customdata[0]:d}}"
+    marker = dict(
+        symbol=run.symbol,
+        size=theme.end_marker,
+        color=run.color,
+        line=dict(color="black", width=2),
+    )
+    return [
+        go.Scatter(
+            mode="markers",
+            marker=marker,
+            showlegend=False,
+            hovertemplate=head + "<br>w1 %{x:.4f}<br>w2 %{y:.4f}"
+            "<br>loss %{customdata[1]:.5g}<extra></extra>",
+        ),
+        go.Scatter(
+            mode="markers",
+            marker=marker,
+            showlegend=False,
+            hovertemplate=head + "<br>loss %{y:.5g}<extra></extra>",
+        ),
+        go.Scatter(
+            x=xs,
+            mode="lines",
+            showlegend=False,
+            hoverinfo="skip",
+            line=dict(color=run.color, width=theme.line, dash=run.dash),
+        ),
+    ]
+
+
+def _r(values) -> list[float]:
+    """Six significant digits: far below a pixel, and a third of the payload."""
+    return [float(f"{v:.6g}") for v in np.asarray(values, np.float64).ravel()]
+
+
+def _moving_data(run: RunView, row: int, data: Dataset, xs: np.ndarray) -> list[dict]:
+    """Only what changes in a frame: plain dicts, so Plotly validates nothing."""
+    t = run.trajectory
+    w, loss = _r(t.weights[row]), _r([t.losses[row]])
+    return [
+        {"x": w[:1], "y": w[1:], "customdata": [[row, loss[0]]]},
+        {"x": [row], "y": loss, "customdata": [[row, loss[0]]]},
+        {"y": _r(_boundary(data, t.weights[row], xs))},
+    ]
+
+
+def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
+    contour = figures.contour_figure(surface, [], data.feature_names, theme)
+    for trace in contour.data:
+        fig.add_trace(trace, row=1, col=1)
+    for run in runs:
+        t = run.trajectory
+        fig.add_trace(
+            go.Scatter(
+                x=t.weights[:, 0],
+                y=t.weights[:, 1],
+                mode="lines",
+                name=run.label,
+                legendgroup=run.label,
+                opacity=0.55,
+                hoverinfo="skip",
+                line=dict(color=run.color, width=theme.line, dash=run.dash),
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(t.losses)),
+                y=t.losses,
+                mode="lines",
+                showlegend=False,
+                legendgroup=run.label,
+                hoverinfo="skip",
+                line=dict(color=run.color, width=theme.line, dash=run.dash),
+            ),
+            row=1,
+            col=2,
+        )
+    for trace in figures.data_figure(data, [], theme).data:
+        trace.showlegend = False
+        fig.add_trace(trace, row=2, col=2)
+
+
+def playback_figure(
+    surface: Surface,
+    runs: list[RunView],
+    data: Dataset,
+    theme: Theme = SCREEN,
+    height: int = 700,
+    max_frames: int = MAX_FRAMES,
+) -> go.Figure:
+    """Contour, loss per step and data on one timeline, with play, pause and scrub.
+
+    Args:
+        surface: the loss surface behind the paths.
+        runs: the runs to play, all together.
+        data: the data set, for the boundary view.
+        theme: SCREEN or CLASSROOM.
+        height: pixels.
+        max_frames: long runs are thinned to about this many frames.
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=2,
+        column_widths=[0.58, 0.42],
+        horizontal_spacing=0.09,
+        vertical_spacing=0.14,
+        specs=[[{"rowspan": 2}, {}], [None, {}]],
+        subplot_titles=("Loss surface", "Loss per step", "Data and boundary"),
+    )
+    _static(fig, surface, runs, data, theme)
+    steps = frame_steps(runs, max_frames)
+    xs, x_range, y_range = _data_range(data)
+    first = len(fig.data)
+    for run in runs:
+        for trace, (row, col) in zip(
+            _moving_traces(run, xs, theme), [(1, 1), (1, 2), (2, 2)]
+        ):
+            fig.add_trace(trace, row=row, col=col)
+    moving = list(range(first, len(fig.data)))
+    initial = [d for run in runs for d in _moving_data(run, 0, data, xs)]
+    for index, update in zip(moving, initial):
+        fig.data[index].update(update)
+    # Frames as plain dicts: thousands of validated go.Scatter objects take
+    # seconds to build, and they would repeat every style in the payload.
+    frames = [
+        {
+            "name": str(s),
+            "traces": moving,
+            "data": [
+                d for run in runs for d in _moving_data(run, _at(run, s), data, xs)
+            ],
+        }
+        for s in steps
+    ]
+    _axes(fig, surface, runs, data, x_range, y_range, theme)
+    _controls(fig, steps, theme)
+    figures._style(fig, theme, height)
+    fig.frames = frames
+    return fig
+
+
+def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
+    names = data.feature_names
+    fig.update_xaxes(
+        title_text=figures.axis_title("w1", names[0]),
+        row=1,
+        col=1,
+        range=[float(surface.w1[0]), float(surface.w1[-1])],
+    )
+    fig.update_yaxes(
+        title_text=figures.axis_title("w2", names[1]),
+        row=1,
+        col=1,
+        range=[float(surface.w2[0]), float(surface.w2[-1])],
+    )
+    losses = np.concatenate([r.trajectory.losses for r in runs]) if runs else [1.0]
+    lo, hi = max(float(np.min(losses)), 1e-12), max(float(np.max(losses)), 1e-12)
+    longest = max((len(r.trajectory.losses) for r in runs), default=2)
+    fig.update_xaxes(title_text="step", range=[0, max(longest - 1, 1)], row=1, col=2)
+    fig.update_yaxes(
+        title_text="loss",
+        type="log",
+        row=1,
+        col=2,
+        range=[np.log10(lo) - 0.1, np.log10(hi) + 0.1],
+    )
+    fig.update_xaxes(title_text=names[0], range=x_range, row=2, col=2)
+    fig.update_yaxes(
+        title_text="label" if data.n_features == 1 else names[1],
+        range=y_range,
+        row=2,
+        col=2,
+    )
+    fig.update_annotations(font_size=theme.title)
+    fig.update_traces(colorbar=dict(x=0.5, len=0.9), selector=dict(type="contour"))
+
+
+def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
+    def play(ms: int) -> dict:
+        return {
+            "frame": {"duration": ms, "redraw": False},
+            "fromcurrent": True,
+            "transition": {"duration": 0},
+            "mode": "immediate",
+        }
+
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    buttons = [
+        dict(label="▶ Play", method="animate", args=[None, play(SPEEDS["1x"])]),
+        dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
+    ]
+    buttons += [
+        dict(label=name, method="animate", args=[None, play(ms)])
+        for name, ms in SPEEDS.items()
+        if name != "1x"
+    ]
+    fig.update_layout(
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="right",
+                x=0,
+                y=-0.1,
+                xanchor="left",
+                yanchor="top",
+                buttons=buttons,
+                font=dict(size=theme.tick),
+                pad=dict(t=4, r=4),
+            )
+        ],
+        sliders=[
+            dict(
+                active=0,
+                x=0.3,
+                len=0.7,
+                y=-0.06,
+                yanchor="top",
+                currentvalue=dict(prefix="step ", font=dict(size=theme.tick)),
+                font=dict(size=max(theme.tick - 4, 10)),
+                steps=[
+                    dict(
+                        label=str(s),
+                        method="animate",
+                        args=[[str(s)], {**pause, "transition": {"duration": 0}}],
+                    )
+                    for s in steps
+                ],
+            )
+        ],
+        legend=dict(orientation="h", y=1.08, x=0),
+        margin=dict(b=120),
+    )

@@ -8,10 +8,20 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from landscape import datasets, figures, optimizers, state, surface, trainer, views
+from landscape import (
+    animation,
+    datasets,
+    figures,
+    optimizers,
+    state,
+    surface,
+    trainer,
+    views,
+)
 from landscape.config import SCHEDULE_HELP, SCHEDULES
 from landscape.losses import LOSSES
 from landscape.state import MAX_RUNS, ExplorerState, Pin
+from ui import teaching
 
 GRID = 151
 LOSS_LABELS = {
@@ -73,25 +83,24 @@ def init_session() -> None:
         return
     query = {k: st.query_params.get_all(k) for k in st.query_params}
     parsed, warnings = state.parse_query(query)
-    if parsed.dataset == state.UPLOAD:
-        warnings.append(
+    view, view_warnings = state.parse_view(query)
+    st.session_state.view_state = view
+    st.session_state.classroom = view.classroom
+    st.session_state.url_warnings = warnings + view_warnings
+    load_state(parsed)
+
+
+def load_state(parsed: ExplorerState) -> None:
+    """Put a state (from a URL or a lesson) into the widgets' keys."""
+    if parsed.dataset == state.UPLOAD and "upload" not in st.session_state:
+        st.session_state.url_warnings.append(
             "URL parameter dataset='upload' needs a file uploaded in "
             "this browser; using 'blobs' instead."
         )
         parsed = replace(parsed, dataset="blobs")
     st.session_state.explorer = parsed
-    st.session_state.url_warnings = warnings
-    for name in (
-        "dataset",
-        "samples",
-        "seed",
-        "loss",
-        "optimizer",
-        "steps",
-        "w1",
-        "w2",
-        "schedule",
-    ):
+    for name in ("dataset", "samples", "seed", "loss", "optimizer", "steps", "w1",
+                 "w2", "schedule"):  # fmt: skip
         st.session_state[f"in_{name}"] = getattr(parsed, name)
     st.session_state.in_noise = parsed.noise
     st.session_state.in_batch = parsed.batch or 0
@@ -99,6 +108,11 @@ def init_session() -> None:
     st.session_state.lr_slider = nearest_stop(parsed.lr)
     for name, value in parsed.params:
         st.session_state[f"hp_{parsed.optimizer}_{name}"] = value
+
+
+def shown(control: str) -> bool:
+    """False when a lesson link hides this control (hide=...)."""
+    return control not in st.session_state.view_state.hide
 
 
 def nearest_stop(lr: float) -> float:
@@ -115,18 +129,25 @@ def _lr_from_box() -> None:
 
 # --- sidebar ----------------------------------------------------------------
 def render_data() -> tuple[Source, datasets.Dataset]:
-    st.sidebar.header("Data")
+    saved = st.session_state.explorer
+    if shown("dataset") or shown("upload"):
+        st.sidebar.header("Data")
     have_upload = "upload" in st.session_state
     choices = list(datasets.PRESETS) + ([state.UPLOAD] if have_upload else [])
-    name = st.sidebar.selectbox(
-        "Data set",
-        choices,
-        key="in_dataset",
-        format_func=lambda k: (
-            f"Uploaded: {st.session_state.upload[1]}" if k == state.UPLOAD else k
-        ),
+    name = (
+        saved.dataset
+        if not shown("dataset")
+        else st.sidebar.selectbox(
+            "Data set",
+            choices,
+            key="in_dataset",
+            format_func=lambda k: (
+                f"Uploaded: {st.session_state.upload[1]}" if k == state.UPLOAD else k
+            ),
+        )
     )
-    render_upload()
+    if shown("upload"):
+        render_upload()
     if name == state.UPLOAD and "upload" in st.session_state:
         sha, filename = st.session_state.upload
         source = Source("upload", 0, None, 0, upload=sha)
@@ -134,17 +155,30 @@ def render_data() -> tuple[Source, datasets.Dataset]:
         st.sidebar.caption(f"{filename}: {len(data.y)} rows, {data.task}.")
         return source, data
     preset = datasets.PRESETS[name]
-    st.sidebar.caption(preset.description)
+    if shown("dataset"):
+        st.sidebar.caption(preset.description)
     cols = st.sidebar.columns(3)
-    samples = cols[0].number_input("Samples", *datasets.SAMPLES_RANGE, key="in_samples")
-    noise = cols[1].number_input(
-        "Noise",
-        *datasets.NOISE_RANGE,
-        key="in_noise",
-        placeholder=f"{preset.default_noise:g}",
-        step=0.1,
+    samples = (
+        saved.samples
+        if not shown("samples")
+        else cols[0].number_input("Samples", *datasets.SAMPLES_RANGE, key="in_samples")
     )
-    seed = cols[2].number_input("Seed", 0, 2**32 - 1, key="in_seed")
+    noise = (
+        saved.noise
+        if not shown("noise")
+        else cols[1].number_input(
+            "Noise",
+            *datasets.NOISE_RANGE,
+            key="in_noise",
+            placeholder=f"{preset.default_noise:g}",
+            step=0.1,
+        )
+    )
+    seed = (
+        saved.seed
+        if not shown("seed")
+        else cols[2].number_input("Seed", 0, 2**32 - 1, key="in_seed")
+    )
     source = Source(name, int(samples), noise, int(seed))
     return source, get_dataset(source)
 
@@ -185,8 +219,11 @@ def render_upload() -> None:
 
 
 def render_loss(task: str) -> str:
-    st.sidebar.header("Loss")
     allowed = [k for k in LOSSES if task == "classification" or k != "cross_entropy"]
+    if not shown("loss"):
+        saved = st.session_state.explorer.loss
+        return saved if saved in allowed else allowed[0]
+    st.sidebar.header("Loss")
     if st.session_state.get("in_loss") not in allowed:
         st.session_state.in_loss = allowed[0]
     loss = st.sidebar.radio(
@@ -200,51 +237,71 @@ def render_loss(task: str) -> str:
     return loss
 
 
-def render_optimizer() -> tuple[str, tuple, str]:
-    st.sidebar.header("Optimizer")
-    key = st.sidebar.selectbox(
-        "Optimizer",
-        list(optimizers.REGISTRY),
-        key="in_optimizer",
-        format_func=lambda k: optimizers.get(k).label,
-        label_visibility="collapsed",
+def render_optimizer(where) -> tuple[str, tuple, str]:
+    saved = st.session_state.explorer
+    if not shown("optimizer"):
+        key = saved.optimizer
+    else:
+        where.header("Optimizer")
+        key = where.selectbox(
+            "Optimizer",
+            list(optimizers.REGISTRY),
+            key="in_optimizer",
+            format_func=lambda k: optimizers.get(k).label,
+            label_visibility="collapsed",
+        )
+        where.caption(optimizers.get(key).description)
+    params = (
+        render_hypers(key)
+        if shown("hyperparameters")
+        else (saved.params if key == saved.optimizer else ())
     )
+    schedule = (
+        saved.schedule
+        if not shown("schedule")
+        else st.sidebar.selectbox(
+            "Learning-rate schedule",
+            SCHEDULES,
+            key="in_schedule",
+            help=" ".join(SCHEDULE_HELP.values()),
+        )
+    )
+    return key, params, schedule
+
+
+def render_hypers(key: str) -> tuple:
     spec = optimizers.get(key)
-    st.sidebar.caption(spec.description)
     params = []
-    if spec.hypers:
-        with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
-            for h in spec.hypers:
-                widget = f"hp_{key}_{h.name}"
-                st.session_state.setdefault(widget, h.default)
-                value = st.number_input(
-                    h.name,
-                    min_value=h.low,
-                    max_value=h.high,
-                    key=widget,
-                    format="%.6g",
-                    step=None,
-                    help=f"{h.help} Default {h.default:g}; allowed {h.allowed()}.",
-                )
-                try:
-                    value = h.check(value)
-                except ValueError as e:
-                    st.error(str(e))
-                    value = h.default
-                if value != h.default:
-                    params.append((h.name, float(value)))
-    schedule = st.sidebar.selectbox(
-        "Learning-rate schedule",
-        SCHEDULES,
-        key="in_schedule",
-        help=" ".join(SCHEDULE_HELP.values()),
-    )
-    return key, tuple(sorted(params)), schedule
+    if not spec.hypers:
+        return ()
+    with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
+        for h in spec.hypers:
+            widget = f"hp_{key}_{h.name}"
+            st.session_state.setdefault(widget, h.default)
+            value = st.number_input(
+                h.name,
+                min_value=h.low,
+                max_value=h.high,
+                key=widget,
+                format="%.6g",
+                step=None,
+                help=f"{h.help} Default {h.default:g}; allowed {h.allowed()}.",
+            )
+            try:
+                value = h.check(value)
+            except ValueError as e:
+                st.error(str(e))
+                value = h.default
+            if value != h.default:
+                params.append((h.name, float(value)))
+    return tuple(sorted(params))
 
 
-def render_training() -> tuple[float, int, float, float, int | None]:
-    st.sidebar.header("Learning rate")
-    st.sidebar.select_slider(
+def render_lr(where) -> float:
+    if not shown("lr"):
+        return st.session_state.explorer.lr
+    where.header("Learning rate")
+    where.select_slider(
         "Learning rate (log scale)",
         LR_STOPS,
         key="lr_slider",
@@ -252,7 +309,7 @@ def render_training() -> tuple[float, int, float, float, int | None]:
         format_func=lambda v: f"{v:g}",
         label_visibility="collapsed",
     )
-    lr = st.sidebar.number_input(
+    lr = where.number_input(
         "Exact learning rate",
         min_value=state.APP_MIN_LR,
         max_value=1000.0,
@@ -261,30 +318,57 @@ def render_training() -> tuple[float, int, float, float, int | None]:
         on_change=_lr_from_box,
         step=None,
     )
-    st.sidebar.caption(
+    where.caption(
         "Usually between 0.001 and 0.1: too large overshoots, too small is slow."
     )
-    st.sidebar.header("Training")
+    return float(lr)
+
+
+def render_training() -> tuple[int, float, float, int | None]:
+    saved = st.session_state.explorer
+    if shown("steps") or shown("batch") or shown("start"):
+        st.sidebar.header("Training")
     cols = st.sidebar.columns(2)
-    steps = cols[0].number_input("Steps", 1, state.APP_MAX_STEPS, key="in_steps")
-    batch = cols[1].number_input(
-        "Batch size",
-        0,
-        100_000,
-        key="in_batch",
-        help="0 = full batch (every example, every step)",
+    steps = (
+        saved.steps
+        if not shown("steps")
+        else cols[0].number_input("Steps", 1, state.APP_MAX_STEPS, key="in_steps")
     )
+    batch = (
+        (saved.batch or 0)
+        if not shown("batch")
+        else cols[1].number_input(
+            "Batch size",
+            0,
+            100_000,
+            key="in_batch",
+            help="0 = full batch (every example, every step)",
+        )
+    )
+    if not shown("start"):
+        return int(steps), saved.w1, saved.w2, int(batch) or None
     cols = st.sidebar.columns(2)
     w1 = cols[0].number_input("Start w1", -1000.0, 1000.0, key="in_w1", step=0.5)
     w2 = cols[1].number_input("Start w2", -1000.0, 1000.0, key="in_w2", step=0.5)
-    return float(lr), int(steps), float(w1), float(w2), int(batch) or None
+    st.sidebar.caption("Or click anywhere on the contour to start there.")
+    return int(steps), float(w1), float(w2), int(batch) or None
 
 
-def render_sidebar() -> tuple[ExplorerState, Source, datasets.Dataset]:
+def render_controls(classroom: bool) -> tuple[ExplorerState, Source, datasets.Dataset]:
+    """Every setting; in classroom mode the essential ones sit above the charts."""
+    if shown("lessons"):
+        teaching.render_lessons(load_state)
+    essentials = st.container() if classroom else st.sidebar
+    if classroom:
+        cols = essentials.columns([2, 3])
+        key_where, lr_where = cols[0], cols[1]
+    else:
+        key_where = lr_where = st.sidebar
     source, data = render_data()
     loss = render_loss(data.task)
-    key, params, schedule = render_optimizer()
-    lr, steps, w1, w2, batch = render_training()
+    key, params, schedule = render_optimizer(key_where)
+    lr = render_lr(lr_where)
+    steps, w1, w2, batch = render_training()
     current = replace(
         st.session_state.explorer,
         dataset=source.preset,
@@ -307,18 +391,22 @@ def render_sidebar() -> tuple[ExplorerState, Source, datasets.Dataset]:
 
 # --- runs and comparison ----------------------------------------------------
 def render_run_controls(current: ExplorerState) -> None:
+    if not (shown("pin") or shown("sweep") or shown("lineup")):
+        return
     cols = st.columns([1, 1, 2, 1])
-    if cols[0].button(
+    if shown("pin") and cols[0].button(
         "Pin run",
         help="Keep this run on the chart",
         disabled=len(current.pins) >= MAX_RUNS,
     ):
         set_pins(current.pins + (current.live,))
-    if cols[1].button(
+    if shown("sweep") and cols[1].button(
         "Learning-rate sweep",
         help="This optimizer at 0.1x, 0.3x, 1x, 3x and 10x the rate",
     ):
         set_pins(state.sweep(current))
+    if not shown("lineup"):
+        return
     chosen = cols[2].multiselect(
         "Line-up",
         list(optimizers.REGISTRY),
@@ -379,7 +467,7 @@ def collect_runs(current: ExplorerState, source: Source) -> list[figures.RunView
 
 
 # --- views ------------------------------------------------------------------
-def render_views(current: ExplorerState, source: Source, data, runs) -> None:
+def render_views(current: ExplorerState, source: Source, data, runs, classroom) -> None:
     charts, below = st.container(), st.container()  # laid out in this order
     start = (current.w1, current.w2)
     box = views.fit_paths(
@@ -389,6 +477,10 @@ def render_views(current: ExplorerState, source: Source, data, runs) -> None:
     with below:
         box = render_range(box)
     surf = get_surface(source, current.loss, box)
+    theme = figures.CLASSROOM if classroom else figures.SCREEN
+    live = runs[0]
+    params = dict(current.params)
+    k = teaching.chosen_step(live) if shown("internals") else 0
     with charts:
         for run in runs:
             if run.trajectory.diverged_at is not None:
@@ -396,38 +488,137 @@ def render_views(current: ExplorerState, source: Source, data, runs) -> None:
                     f"{run.label} diverged at step {run.trajectory.diverged_at}: "
                     "its path ends there."
                 )
-        render_charts(surf, data, runs)
+        arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
+        render_charts(surf, data, runs, theme, classroom, arrows)
         rows = [views.summary_row(r.label, r.trajectory, surf) for r in runs]
         st.dataframe(rows, hide_index=True, width="stretch")
-        st.caption(" · ".join(views.describe(r.label, r.trajectory) for r in runs))
+    with below:
+        if shown("internals"):
+            with st.expander(
+                "Optimizer internals: one step, by the numbers", expanded=classroom
+            ):
+                teaching.render_internals(live, current.optimizer, params)
+        if shown("code"):
+            with st.expander("Show the TensorFlow code"):
+                configs = {r.label: c for r, c in zip(runs, run_configs(current))}
+                teaching.render_code(data, runs, configs, describe_source(source, data))
 
 
-def render_charts(surf, data, runs) -> None:
+VIEWS = ["Contour", "Playback", "3D surface"]
+
+
+def render_charts(surf, data, runs, theme, classroom, arrows) -> None:
+    default = "Playback" if classroom else "Contour"
+    view = (
+        st.segmented_control(
+            "View", VIEWS, default=default, key="view", label_visibility="collapsed"
+        )
+        or default
+    )
+    summary = " · ".join(views.describe(r.label, r.trajectory) for r in runs)
+    if view == "Playback":
+        fig = animation.playback_figure(
+            surf, runs, data, theme, height=760 if classroom else 700
+        )
+        st.plotly_chart(fig, key="playback", width="stretch")
+        st.caption(f"Playback of every run, one step index for all views. {summary}")
+        return
     left, right = st.columns([5, 3])
     with left:
-        view = st.segmented_control(
-            "View",
-            ["Contour", "3D surface"],
-            default="Contour",
-            key="view",
-            label_visibility="collapsed",
-        )
         if view == "3D surface":
-            fig = figures.surface3d_figure(surf, runs, data.feature_names)
+            fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
+            st.plotly_chart(fig, key="surface3d", width="stretch")
         else:
-            fig = figures.contour_figure(surf, runs, data.feature_names)
-        st.plotly_chart(fig, key="contour", width="stretch")
+            fig = figures.contour_figure(
+                surf,
+                runs,
+                data.feature_names,
+                theme,
+                click_grid=CLICK_GRID if shown("start") else 0,
+                arrows=arrows,
+            )
+            st.plotly_chart(
+                fig,
+                key="contour",
+                width="stretch",
+                on_select=_on_click,
+                selection_mode="points",
+            )
+        st.caption(f"Loss surface with every path. {summary}")
     with right:
         st.plotly_chart(
-            figures.loss_figure(runs, height=340, legend=False),
+            figures.loss_figure(runs, theme, height=340, legend=False),
             key="losses",
             width="stretch",
         )
+        st.caption(
+            "Loss per step, log scale. "
+            + "; ".join(
+                f"{r.label}: lowest {r.trajectory.losses.min():.3g}"
+                for r in runs
+                if len(r.trajectory.losses)
+            )
+        )
         st.plotly_chart(
-            figures.data_figure(data, runs, height=340, legend=False),
+            figures.data_figure(data, runs, theme, height=340, legend=False),
             key="data",
             width="stretch",
         )
+        st.caption(boundary_text(data, runs))
+
+
+CLICK_GRID = 41
+
+
+def _on_click() -> None:
+    """A click on the contour's invisible grid starts the live run there."""
+    event = st.session_state.get("contour") or {}
+    points = (event.get("selection") or {}).get("points") or []
+    if points:
+        st.session_state.in_w1 = round(float(points[-1]["x"]), 3)
+        st.session_state.in_w2 = round(float(points[-1]["y"]), 3)
+        st.session_state[teaching.STEP_KEY] = 1
+
+
+def boundary_text(data, runs) -> str:
+    """The data view in words: each run's boundary or line at its last step."""
+    parts = []
+    for r in runs:
+        if len(r.trajectory.weights):
+            w1, w2 = r.trajectory.weights[-1]
+            what = "line" if data.task == "regression" else "boundary"
+            parts.append(
+                f"{r.label}: {what} {w1:.3g}·{data.feature_names[0]} + "
+                f"{w2:.3g}·{data.feature_names[1]}"
+                + ("" if data.task == "regression" else " = 0")
+            )
+    return (
+        "Data with each run's final "
+        + ("line. " if data.task == "regression" else "boundary. ")
+        + "; ".join(parts)
+    )
+
+
+def run_configs(current: ExplorerState) -> list:
+    """The engine settings of the live run and the shown pins, in runs' order."""
+    pins = [current.live] + [
+        p for p in current.pins if st.session_state.get(_show_key(p), True)
+    ]
+    return [state.run_config(p, current.loss, current.seed) for p in pins]
+
+
+def describe_source(source: Source, data) -> str:
+    if source.upload:
+        return f"the uploaded file {st.session_state.upload[1]!r}"
+    noise = (
+        datasets.PRESETS[source.preset].default_noise
+        if source.noise is None
+        else (source.noise)
+    )
+    return (
+        f"landscape's {source.preset!r} preset, samples={source.samples}, "
+        f"noise={noise:g}, seed={source.seed}"
+    )
 
 
 def render_range(box: views.Box) -> views.Box:
@@ -455,27 +646,51 @@ def sync_url(current: ExplorerState, source: Source) -> None:
     query = state.to_query(current)
     if source.upload:
         query["dataset"] = state.UPLOAD
+    view = st.session_state.view_state
+    if st.session_state.get("classroom"):
+        query["classroom"] = "1"
+    if view.hide:
+        query["hide"] = ",".join(sorted(view.hide))
     st.query_params.from_dict(query)
+    return query
 
 
 def main() -> None:
-    st.set_page_config(page_title="landscape", page_icon="⛰️", layout="wide")
     init_session()
+    classroom = bool(st.session_state.get("classroom"))
+    st.set_page_config(
+        page_title="landscape",
+        page_icon="⛰️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if classroom else "auto",
+    )
     for warning in st.session_state.url_warnings:
         st.warning(warning)
-    current, source, data = render_sidebar()
     # Fixed page CSS (no user text): less empty space above the charts, so the
     # contour is in view on a 1280x720 projector.
     st.html("<style>.block-container{padding-top:3.6rem}</style>")
-    st.markdown(
+    head = st.columns([6, 1])
+    head[0].markdown(
         "**landscape** · how TensorFlow's optimizers move over the true loss "
         "surface of a two-weight model"
     )
-    render_run_controls(current)
-    sync_url(current, source)  # before the slow part, so a shared link is current
+    if shown("classroom"):
+        head[1].toggle(
+            "Classroom",
+            key="classroom",
+            help="Large type, thick lines, only the essential controls",
+        )
+    current, source, data = render_controls(classroom)
+    teaching.render_lesson_text()
+    if not classroom:
+        render_run_controls(current)
+    query = sync_url(current, source)  # before the slow part: a shared link is current
+    if not classroom:
+        teaching.render_lesson_link(query)
     runs = collect_runs(current, source)
-    render_views(current, source, data, runs)
-    render_pin_list(current)
+    render_views(current, source, data, runs, classroom)
+    if not classroom:
+        render_pin_list(current)
 
 
 main()

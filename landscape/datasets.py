@@ -147,6 +147,25 @@ def make_line(samples: int, noise: float, seed: int) -> Dataset:
     return Dataset(_with_bias(x), y, ("x", "bias"), TASKS[1], "line", 1)
 
 
+def make_scaled(samples: int, noise: float, seed: int) -> Dataset:
+    """Regression y = 1.5 x1 - 0.3 x2 + noise, x2 ten times wider than x1.
+
+    The loss is a long narrow valley (curvature 100x larger along w2), the
+    classic case where plain gradient descent zigzags and Adam does not.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.stack([rng.standard_normal(samples), 10 * rng.standard_normal(samples)], 1)
+    y = x @ np.array([1.5, -0.3]) + noise * rng.standard_normal(samples)
+    return Dataset(
+        x.astype(np.float32),
+        y.astype(np.float32),
+        ("x1", "x2 (10x wider)"),
+        TASKS[1],
+        "scaled",
+        2,
+    )
+
+
 def make_iris(samples: int = 0, noise: float = 0.0, seed: int = 0) -> Dataset:
     """Fisher's Iris, setosa (0) vs versicolor (1) by sepal size; ignores arguments."""
     del samples, noise, seed  # A fixed real data set: 100 rows, always the same.
@@ -189,6 +208,13 @@ PRESETS: dict[str, Preset] = {
     "line": Preset(
         make_line,
         "Regression on y = 2x - 1 plus noise: a round bowl with one clear minimum.",
+        0.5,
+        "regression",
+    ),
+    "scaled": Preset(
+        make_scaled,
+        "Regression with one input ten times wider than the other: a long, narrow "
+        "valley where plain gradient descent zigzags.",
         0.5,
         "regression",
     ),

@@ -66,6 +66,16 @@ class RunView:
         return DASHES[self.slot % len(DASHES)]
 
 
+@dataclass(frozen=True, eq=False)
+class Arrow:
+    """An arrow on the contour, from start (2,) to end (2,), with its label."""
+
+    start: np.ndarray
+    end: np.ndarray
+    color: str
+    label: str
+
+
 @dataclass(frozen=True)
 class Theme:
     """Sizes for the screen and for a projector (classroom mode)."""
@@ -79,7 +89,11 @@ class Theme:
 
 
 SCREEN = Theme()
-CLASSROOM = Theme(title=24, tick=19, line=5.0, marker=11, end_marker=22)
+# Classroom: axis titles >= 22 px and ticks >= 18 px, thick lines, big markers,
+# and "simple_white" (black axes, no grey grid) for contrast on a projector.
+CLASSROOM = Theme(
+    title=24, tick=19, line=5.0, marker=11, end_marker=22, template="simple_white"
+)
 
 
 def axis_title(name: str, feature: str) -> str:
@@ -165,6 +179,7 @@ def contour_figure(
     theme: Theme = SCREEN,
     height: int = 620,
     click_grid: int = 0,
+    arrows: tuple[Arrow, ...] = (),
 ) -> go.Figure:
     """The loss contour on log-spaced levels, the minimum and every run's path.
 
@@ -177,6 +192,7 @@ def contour_figure(
         click_grid: if > 0, an invisible click_grid^2 lattice of points over the
             contour, so that a click anywhere selects a start (Plotly's contour
             traces emit no clicks of their own).
+        arrows: arrows to draw on top, e.g. an optimizer step's internals.
         theme: SCREEN or CLASSROOM.
         height: pixels.
     """
@@ -222,6 +238,8 @@ def contour_figure(
             fig.add_trace(trace)
     if click_grid:  # last, so the path traces keep their indices
         fig.add_trace(_click_grid(surface, click_grid))
+    for arrow in arrows:
+        _add_arrow(fig, arrow, theme)
     fig.update_xaxes(
         title_text=axis_title("w1", feature_names[0]),
         range=[float(surface.w1[0]), float(surface.w1[-1])],
@@ -232,6 +250,39 @@ def contour_figure(
     )
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
     return _style(fig, theme, height)
+
+
+def _add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme) -> None:
+    x0, y0 = (float(v) for v in arrow.start)
+    x1, y1 = (float(v) for v in arrow.end)
+    fig.add_annotation(
+        x=x1,
+        y=y1,
+        ax=x0,
+        ay=y0,
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=3,
+        arrowsize=1.2,
+        arrowwidth=theme.line,
+        arrowcolor=arrow.color,
+        text="",
+    )
+    fig.add_annotation(
+        x=x1,
+        y=y1,
+        xref="x",
+        yref="y",
+        text=arrow.label,
+        showarrow=False,
+        font=dict(color=arrow.color, size=theme.tick),
+        bgcolor="rgba(255,255,255,0.8)",
+        xanchor="left",
+        yanchor="bottom",
+    )
 
 
 def _click_grid(surface: Surface, n: int) -> go.Scatter:

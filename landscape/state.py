@@ -238,7 +238,61 @@ def parse_query(query: Mapping[str, list[str]]) -> tuple[ExplorerState, list[str
     return replace(state, pins=tuple(pins)), warnings
 
 
-EXTRA_KEYS = {"classroom", "hide", "lesson"}  # read by the app's later features
+EXTRA_KEYS = {"classroom", "hide", "lesson"}  # read by parse_view
+
+# Controls a lesson link can hide (hide=a,b,c), as TensorFlow Playground does.
+HIDEABLE = (
+    "dataset",
+    "upload",
+    "samples",
+    "noise",
+    "seed",
+    "loss",
+    "optimizer",
+    "hyperparameters",
+    "schedule",
+    "lr",
+    "steps",
+    "batch",
+    "start",
+    "pin",
+    "sweep",
+    "lineup",
+    "lessons",
+    "code",
+    "internals",
+    "classroom",
+)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """How the page is shown (not what is trained): classroom mode, hidden controls."""
+
+    classroom: bool = False
+    hide: frozenset[str] = frozenset()
+
+
+def parse_view(query: Mapping[str, list[str]]) -> tuple[ViewState, list[str]]:
+    """classroom=1 and hide=a,b from the URL; unknown values warn and are ignored."""
+    warnings = []
+    flag = (query.get("classroom") or ["0"])[-1].strip().lower()
+    if flag not in ("0", "1", "true", "false", ""):
+        warnings.append(
+            f"URL parameter classroom={flag[:20]!r} is not valid (1 or 0); "
+            "using 0 instead."
+        )
+    hide = set()
+    for text in query.get("hide", []):
+        for name in filter(None, (part.strip() for part in text.split(","))):
+            if name in HIDEABLE:
+                hide.add(name)
+            else:
+                warnings.append(
+                    f"URL parameter hide names an unknown control "
+                    f"{name[:30]!r}; controls: {', '.join(HIDEABLE)}."
+                )
+    return ViewState(flag in ("1", "true"), frozenset(hide)), warnings
 
 
 def _all_hyper_names() -> set[str]:

@@ -303,8 +303,10 @@ def test_pin_run_adds_a_path_and_a_summary_row():
         "Gradient descent · lr 0.5",
     ]
     assert at.dataframe[0].value["run"].tolist() == names
-    # Each path has its ends trace: contour, minimum, then 2 traces per run.
-    assert len(chart(at, "contour")["data"]) == 2 + 2 * 3
+    # Contour, minimum, 2 traces per run (path and ends), then the click grid.
+    data = chart(at, "contour")["data"]
+    assert len(data) == 2 + 2 * 3 + 1
+    assert data[-1]["name"] == "click to start here"
     assert len(chart(at, "losses")["data"]) == 3
 
     # Pinning the same run twice keeps one copy.

@@ -20,6 +20,7 @@ SHAPES = {
     "xor": (("x1", "x2"), "classification", 2),
     "dose": (("dose", "bias"), "classification", 1),
     "line": (("x", "bias"), "regression", 1),
+    "scaled": (("x1", "x2 (10x wider)"), "regression", 2),
     "iris": (("sepal_length", "sepal_width"), "classification", 2),
 }
 
@@ -327,3 +328,12 @@ def test_csv_multiline_cell_is_shown_on_one_line():
 @pytest.mark.parametrize("data", [b"x,label\n", b"x,label\n1,0\n"])
 def test_csv_needs_two_data_rows(data):
     assert "at least 2 data rows" in csv_error(data)
+
+
+def test_scaled_is_a_narrow_valley():
+    """Least squares recovers (1.5, -0.3), and the curvature ratio is about 100."""
+    data = make_dataset("scaled", samples=2000, noise=0.1, seed=3)
+    w, *_ = np.linalg.lstsq(data.x.astype(np.float64), data.y, rcond=None)
+    np.testing.assert_allclose(w, [1.5, -0.3], atol=0.02)
+    eig = np.linalg.eigvalsh(data.x.T.astype(np.float64) @ data.x / len(data.y))
+    assert 70 < eig.max() / eig.min() < 140

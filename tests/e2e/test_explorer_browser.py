@@ -36,7 +36,7 @@ def contour_traces(page) -> list[dict]:
     """Type, name and drawn x/y of every trace of the main chart, from Plotly."""
     return page.evaluate(
         """() => document.querySelector('.js-plotly-plot')._fullData.map(d => ({
-            type: d.type, name: d.name,
+            type: d.type, name: d.name, mode: d.mode,
             x: d.x ? Array.from(d.x).map(Number) : null,
             y: d.y ? Array.from(d.y).map(Number) : null}))"""
     )
@@ -46,7 +46,7 @@ def paths(page) -> dict[str, tuple[list, list]]:
     return {
         t["name"]: (t["x"], t["y"])
         for t in contour_traces(page)[LIVE:]
-        if t["type"] == "scatter" and len(t["x"]) > 2
+        if t["type"] == "scatter" and t["mode"] == "lines+markers"
     }
 
 

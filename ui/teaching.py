@@ -1,0 +1,164 @@
+"""The explorer's teaching panels: lessons, optimizer internals, the TensorFlow code.
+
+Streamlit code, kept beside app.py so the page stays readable; the maths and
+the generated script come from landscape.internals and landscape.codegen.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import numpy as np
+import streamlit as st
+
+from landscape import codegen, internals, lessons, optimizers, state
+from landscape.figures import Arrow, RunView
+
+STEP_KEY = "internals_step"
+
+
+# --- lessons ----------------------------------------------------------------
+def _apply_lesson(key: str, load_state) -> None:
+    lesson = lessons.BY_KEY[key]
+    query = urllib.parse.parse_qs(lesson.query, keep_blank_values=True)
+    parsed, _ = state.parse_query(query)
+    load_state(parsed)
+    st.session_state.lesson = key
+    st.session_state[STEP_KEY] = 1
+
+
+def render_lessons(load_state) -> None:
+    """One click each: the lesson's settings, runs and a short text."""
+    with st.sidebar.expander("Lessons", expanded=False):
+        for lesson in lessons.LESSONS:
+            st.button(
+                lesson.title,
+                key=f"lesson_{lesson.key}",
+                width="stretch",
+                on_click=_apply_lesson,
+                args=(lesson.key, load_state),
+            )
+
+
+def render_lesson_text() -> None:
+    key = st.session_state.get("lesson")
+    if key in lessons.BY_KEY:
+        lesson = lessons.BY_KEY[key]
+        st.info(f"**{lesson.title}.** {lesson.text}")
+
+
+# --- optimizer internals ----------------------------------------------------
+def chosen_step(run: RunView) -> int:
+    """The step the internals panel shows, clamped to the run (read before drawing)."""
+    last = len(run.trajectory.gradients)
+    if last == 0:
+        return 0
+    k = int(st.session_state.get(STEP_KEY, 1))
+    st.session_state[STEP_KEY] = min(max(k, 1), last)
+    return st.session_state[STEP_KEY]
+
+
+def arrows(run: RunView, key: str, params: dict, k: int, box) -> list[Arrow]:
+    """The gradient (scaled to be seen), momentum's push and the actual update."""
+    if k == 0:
+        return []
+    e = internals.explain(key, run.trajectory, k, params)
+    w, g = e.numbers["w"], e.numbers["g"]
+    span = float(np.hypot(box[1] - box[0], box[3] - box[2]))
+    norm = float(np.hypot(*g))
+    out = []
+    if norm > 0:
+        scale = 0.12 * span / norm
+        out.append(Arrow(w, w + scale * g, "#D55E00", f"gradient g (×{scale:.3g})"))
+    if key in ("momentum", "nesterov") and "velocity" in e.numbers:
+        push = optimizers.get(key).resolve(params)["momentum"] * e.numbers["velocity"]
+        if np.hypot(*push) > 0:
+            out.append(Arrow(w, w + push, "#0072B2", "momentum μv"))
+    out.append(Arrow(w, run.trajectory.weights[k], "#000000", "update Δw"))
+    return out
+
+
+def render_internals(run: RunView, key: str, params: dict) -> None:
+    """The chosen step: the rule, the same rule with numbers, and the state."""
+    last = len(run.trajectory.gradients)
+    if last == 0:
+        st.caption("This run has no steps to explain.")
+        return
+    st.slider(
+        "Step",
+        1,
+        last,
+        key=STEP_KEY,
+        help="The arrows on the contour show this step of the live run.",
+    )
+    k = st.session_state[STEP_KEY]
+    e = internals.explain(key, run.trajectory, k, params)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{optimizers.get(key).label}: the rule**")
+        for line in e.rule:
+            st.latex(line)
+        st.markdown(f"**Step {k} with its numbers** (η = {e.numbers['eta']:.6g})")
+        st.latex(rf"g = {internals.vec(e.numbers['g'])}")
+        for line in e.filled:
+            st.latex(line)
+        st.caption(
+            f"Recorded by TensorFlow: w = {internals.vec(run.trajectory.weights[k])}".replace(
+                r"\left(", "("
+            )
+            .replace(r"\right)", ")")
+            .replace(r",\ ", ", ")
+        )
+    with right:
+        rows = [
+            {
+                "quantity": name,
+                "value": internals.vec(value)
+                .replace(r"\left(", "(")
+                .replace(r"\right)", ")")
+                .replace(r",\ ", ", "),
+            }
+            for name, value in e.numbers.items()
+        ]
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+# --- the TensorFlow code ----------------------------------------------------
+def render_code(data, runs: list[RunView], configs: dict, source: str) -> None:
+    """A script per run that reproduces it exactly, to copy or download."""
+    label = st.selectbox("Run", [r.label for r in runs], key="code_run")
+    cfg = configs[label]
+    text = codegen.script(data, cfg, source, label)
+    st.download_button(
+        "Download the script",
+        text,
+        file_name=f"{cfg.optimizer}_run.py",
+        mime="text/x-python",
+        key="code_download",
+    )
+    # st.code has its own copy button.
+    st.code(text if len(text) < 60_000 else _shorten(text), language="python")
+
+
+def _shorten(text: str) -> str:
+    """A long data block is cut in the page; the download has all of it."""
+    head, sep, rest = text.partition("x = np.array([")
+    body, sep2, tail = rest.partition("], dtype=np.float32)")
+    rows = body.split("\n")
+    shown = "\n".join(rows[:12] + ["    # ... (the download has every row)"])
+    return head + sep + shown + sep2 + tail
+
+
+# --- lesson links -----------------------------------------------------------
+def render_lesson_link(query: dict) -> None:
+    """A link that opens these settings with chosen controls hidden."""
+    with st.sidebar.expander("Lesson link"):
+        hide = st.multiselect(
+            "Hide these controls",
+            state.HIDEABLE,
+            default=[c for c in state.HIDEABLE if c != "lr"],
+            key="link_hide",
+        )
+        params = dict(query) | {"hide": ",".join(hide)}
+        st.code("?" + urllib.parse.urlencode(params, doseq=True), language=None)
+        st.caption("Add this to the page's address: students see only what you left.")

@@ -33,6 +33,7 @@ LR_STOPS = sorted(
     {round(m * 10.0**e, 6) for e in range(-4, 1) for m in (1, 1.5, 2, 3, 5, 7)} | {10.0}
 )
 DEFAULT_LINEUP = ["sgd", "momentum", "rmsprop", "adam"]
+LR_HINT = "Usually between 0.001 and 0.1: too large overshoots, too small is slow."
 
 
 @dataclass(frozen=True)
@@ -242,15 +243,18 @@ def render_optimizer(where) -> tuple[str, tuple, str]:
     if not shown("optimizer"):
         key = saved.optimizer
     else:
-        where.header("Optimizer")
+        compact = where is not st.sidebar  # classroom: one row above the charts
+        if not compact:
+            where.header("Optimizer")
         key = where.selectbox(
             "Optimizer",
             list(optimizers.REGISTRY),
             key="in_optimizer",
             format_func=lambda k: optimizers.get(k).label,
-            label_visibility="collapsed",
+            label_visibility="visible" if compact else "collapsed",
         )
-        where.caption(optimizers.get(key).description)
+        if not compact:
+            where.caption(optimizers.get(key).description)
     params = (
         render_hypers(key)
         if shown("hyperparameters")
@@ -300,16 +304,22 @@ def render_hypers(key: str) -> tuple:
 def render_lr(where) -> float:
     if not shown("lr"):
         return st.session_state.explorer.lr
-    where.header("Learning rate")
+    compact = where is not st.sidebar  # classroom: one row above the charts
+    if compact:
+        where, box_where = where.columns([3, 1])
+    else:
+        where.header("Learning rate")
+        box_where = where
     where.select_slider(
         "Learning rate (log scale)",
         LR_STOPS,
         key="lr_slider",
         on_change=_lr_from_slider,
         format_func=lambda v: f"{v:g}",
-        label_visibility="collapsed",
+        label_visibility="visible" if compact else "collapsed",
+        help=LR_HINT,
     )
-    lr = where.number_input(
+    lr = box_where.number_input(
         "Exact learning rate",
         min_value=state.APP_MIN_LR,
         max_value=1000.0,
@@ -318,9 +328,8 @@ def render_lr(where) -> float:
         on_change=_lr_from_box,
         step=None,
     )
-    where.caption(
-        "Usually between 0.001 and 0.1: too large overshoots, too small is slow."
-    )
+    if not compact:  # in classroom mode the slider's own help says it
+        where.caption(LR_HINT)
     return float(lr)
 
 

@@ -111,6 +111,10 @@ def _moving_data(run: RunView, row: int, data: Dataset, xs: np.ndarray) -> list[
     ]
 
 
+def _target(data: Dataset) -> str:
+    return "label" if data.task == "classification" else "y"
+
+
 def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
     contour = figures.contour_figure(surface, [], data.feature_names, theme)
     for trace in contour.data:
@@ -172,7 +176,7 @@ def playback_figure(
         cols=2,
         column_widths=[0.58, 0.42],
         horizontal_spacing=0.09,
-        vertical_spacing=0.14,
+        vertical_spacing=0.2,
         specs=[[{"rowspan": 2}, {}], [None, {}]],
         subplot_titles=("Loss surface", "Loss per step", "Data and boundary"),
     )
@@ -235,13 +239,14 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
     )
     fig.update_xaxes(title_text=names[0], range=x_range, row=2, col=2)
     fig.update_yaxes(
-        title_text="label" if data.n_features == 1 else names[1],
+        title_text=_target(data) if data.n_features == 1 else names[1],
         range=y_range,
         row=2,
         col=2,
     )
     fig.update_annotations(font_size=theme.title)
-    fig.update_traces(colorbar=dict(x=0.5, len=0.9), selector=dict(type="contour"))
+    # The loss axis beside it carries the scale; a colour bar would crowd it.
+    fig.update_traces(showscale=False, selector=dict(type="contour"))
 
 
 def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
@@ -269,7 +274,7 @@ def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
                 type="buttons",
                 direction="right",
                 x=0,
-                y=-0.1,
+                y=1.2,
                 xanchor="left",
                 yanchor="top",
                 buttons=buttons,
@@ -280,12 +285,15 @@ def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
         sliders=[
             dict(
                 active=0,
-                x=0.3,
-                len=0.7,
-                y=-0.06,
+                x=0.42,
+                len=0.58,
+                y=1.24,
                 yanchor="top",
                 currentvalue=dict(prefix="step ", font=dict(size=theme.tick)),
-                font=dict(size=max(theme.tick - 4, 10)),
+                # Hundreds of step labels would crowd the titles: the current
+                # step is shown above the slider instead.
+                font=dict(color="rgba(0,0,0,0)"),
+                ticklen=0,
                 steps=[
                     dict(
                         label=str(s),
@@ -296,6 +304,7 @@ def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
                 ],
             )
         ],
-        legend=dict(orientation="h", y=1.08, x=0),
-        margin=dict(b=120),
+        # Controls on top, where a projector cuts nothing off; legend below.
+        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+        margin=dict(b=90, t=130),
     )

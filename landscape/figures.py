@@ -440,7 +440,8 @@ def data_figure(
                 go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line)
             )
     fig.update_xaxes(title_text=data.feature_names[0])
-    fig.update_yaxes(title_text="label" if one else data.feature_names[1])
+    target = "label" if data.task == "classification" else "y"
+    fig.update_yaxes(title_text=target if one else data.feature_names[1])
     if not one:
         span = [float(x1.min()) - pad, float(x1.max()) + pad]
         fig.update_yaxes(range=span)

@@ -238,8 +238,8 @@ def contour_figure(
             fig.add_trace(trace)
     if click_grid:  # last, so the path traces keep their indices
         fig.add_trace(_click_grid(surface, click_grid))
-    for arrow in arrows:
-        _add_arrow(fig, arrow, theme)
+    for i, arrow in enumerate(arrows):
+        _add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
     fig.update_xaxes(
         title_text=axis_title("w1", feature_names[0]),
         range=[float(surface.w1[0]), float(surface.w1[-1])],
@@ -252,7 +252,7 @@ def contour_figure(
     return _style(fig, theme, height)
 
 
-def _add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme) -> None:
+def _add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> None:
     x0, y0 = (float(v) for v in arrow.start)
     x1, y1 = (float(v) for v in arrow.end)
     fig.add_annotation(
@@ -282,6 +282,7 @@ def _add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme) -> None:
         bgcolor="rgba(255,255,255,0.8)",
         xanchor="left",
         yanchor="bottom",
+        yshift=shift,  # arrows from one point: labels one under another
     )
 
 

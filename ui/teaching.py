@@ -98,29 +98,27 @@ def render_internals(run: RunView, key: str, params: dict) -> None:
         st.markdown(f"**{optimizers.get(key).label}: the rule**")
         for line in e.rule:
             st.latex(line)
-        st.markdown(f"**Step {k} with its numbers** (η = {e.numbers['eta']:.6g})")
-        st.latex(rf"g = {internals.vec(e.numbers['g'])}")
-        for line in e.filled:
-            st.latex(line)
-        st.caption(
-            f"Recorded by TensorFlow: w = {internals.vec(run.trajectory.weights[k])}".replace(
-                r"\left(", "("
-            )
-            .replace(r"\right)", ")")
-            .replace(r",\ ", ", ")
-        )
     with right:
         rows = [
-            {
-                "quantity": name,
-                "value": internals.vec(value)
-                .replace(r"\left(", "(")
-                .replace(r"\right)", ")")
-                .replace(r",\ ", ", "),
-            }
+            {"quantity": name, "value": _plain(value)}
             for name, value in e.numbers.items()
         ]
         st.dataframe(rows, hide_index=True, width="stretch")
+    # Full width: a rule filled with two-vectors is long.
+    st.markdown(f"**Step {k} with its numbers** (η = {e.numbers['eta']:.6g})")
+    st.latex(rf"g = {internals.vec(e.numbers['g'])}")
+    for line in e.filled:
+        st.latex(line)
+    st.caption(f"Recorded by TensorFlow: w = {_plain(run.trajectory.weights[k])}")
+
+
+def _plain(value) -> str:
+    return (
+        internals.vec(value)
+        .replace(r"\left(", "(")
+        .replace(r"\right)", ")")
+        .replace(r",\ ", ", ")
+    )
 
 
 # --- the TensorFlow code ----------------------------------------------------

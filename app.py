@@ -87,6 +87,7 @@ def init_session() -> None:
     view, view_warnings = state.parse_view(query)
     st.session_state.view_state = view
     st.session_state.classroom = view.classroom
+    st.session_state.lesson = view.lesson
     st.session_state.url_warnings = warnings + view_warnings
     load_state(parsed)
 
@@ -660,6 +661,8 @@ def sync_url(current: ExplorerState, source: Source) -> None:
         query["classroom"] = "1"
     if view.hide:
         query["hide"] = ",".join(sorted(view.hide))
+    if st.session_state.get("lesson"):
+        query["lesson"] = st.session_state.lesson
     st.query_params.from_dict(query)
     return query
 

@@ -289,7 +289,9 @@ def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
                 len=0.58,
                 y=1.24,
                 yanchor="top",
-                currentvalue=dict(prefix="step ", font=dict(size=theme.tick)),
+                currentvalue=dict(
+                    prefix="step ", font=dict(size=theme.tick, color="#222222")
+                ),
                 # Hundreds of step labels would crowd the titles: the current
                 # step is shown above the slider instead.
                 font=dict(color="rgba(0,0,0,0)"),
@@ -306,5 +308,5 @@ def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
         ],
         # Controls on top, where a projector cuts nothing off; legend below.
         legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
-        margin=dict(b=90, t=130),
+        margin=dict(b=90, t=115),
     )

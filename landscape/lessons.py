@@ -69,3 +69,8 @@ LESSONS: tuple[Lesson, ...] = (
     ),
 )
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
+
+
+def link(lesson: Lesson) -> str:
+    """The lesson's query string with its own name, so the page shows its text."""
+    return f"lesson={lesson.key}&{lesson.query}"

@@ -15,6 +15,7 @@ from landscape.config import (
     Schedule,
 )
 from landscape.datasets import NOISE_RANGE, PRESETS, SAMPLES_RANGE
+from landscape.lessons import BY_KEY as _LESSONS
 from landscape.losses import LOSSES
 
 MAX_RUNS = 8  # pinned runs on one chart
@@ -239,6 +240,7 @@ def parse_query(query: Mapping[str, list[str]]) -> tuple[ExplorerState, list[str
 
 
 EXTRA_KEYS = {"classroom", "hide", "lesson"}  # read by parse_view
+LESSON_KEYS = tuple(_LESSONS)
 
 # Controls a lesson link can hide (hide=a,b,c), as TensorFlow Playground does.
 HIDEABLE = (
@@ -271,6 +273,7 @@ class ViewState:
 
     classroom: bool = False
     hide: frozenset[str] = frozenset()
+    lesson: str = ""  # a built-in lesson whose text to show
 
 
 def parse_view(query: Mapping[str, list[str]]) -> tuple[ViewState, list[str]]:
@@ -292,7 +295,14 @@ def parse_view(query: Mapping[str, list[str]]) -> tuple[ViewState, list[str]]:
                     f"URL parameter hide names an unknown control "
                     f"{name[:30]!r}; controls: {', '.join(HIDEABLE)}."
                 )
-    return ViewState(flag in ("1", "true"), frozenset(hide)), warnings
+    lesson = (query.get("lesson") or [""])[-1].strip()
+    if lesson and lesson not in LESSON_KEYS:
+        warnings.append(
+            f"URL parameter lesson={lesson[:30]!r} is not a lesson; "
+            f"lessons: {', '.join(LESSON_KEYS)}."
+        )
+        lesson = ""
+    return ViewState(flag in ("1", "true"), frozenset(hide), lesson), warnings
 
 
 def _all_hyper_names() -> set[str]:

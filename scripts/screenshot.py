@@ -1,7 +1,7 @@
 """Regenerate the README's screenshots from the real app in headless Chromium.
 
-Usage: python scripts/screenshot.py [--url URL] [--out docs/explorer.png]
-       [--size 1600x1000] [--query "optimizer=adam&lr=0.1"]
+Usage: python scripts/screenshot.py          # docs/explorer.png and docs/classroom.png
+       python scripts/screenshot.py --out F.png [--size 1280x720] [--query "lr=0.1"]
 Without --url it starts `streamlit run app.py` on a free port and stops it after.
 """
 
@@ -15,12 +15,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from landscape.browser import ROOT, chromium, streamlit_server, wait_for_charts  # noqa: E402
+from landscape.lessons import BY_KEY, link  # noqa: E402
 
 # Plain gradient descent on overlapping classes at five learning rates.
 SWEEP = "&".join(
     ["dataset=overlap", "optimizer=sgd", "lr=3", "steps=60", "w1=-3", "w2=3"]
     + [f"pin=sgd,lr={lr},steps=60,w1=-3,w2=3" for lr in (0.3, 1, 10, 30)]
 )
+# The first lesson, in classroom mode, as a projector shows it.
+CLASSROOM = "classroom=1&" + link(BY_KEY["learning_rate"])
+# name: (query, size)
+SHOTS = {"explorer.png": (SWEEP, "1600x1000"), "classroom.png": (CLASSROOM, "1280x720")}
 
 
 def shoot(url: str, out: Path, width: int, height: int) -> None:
@@ -36,15 +41,21 @@ def shoot(url: str, out: Path, width: int, height: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--url")
-    ap.add_argument("--out", default=str(ROOT / "docs" / "explorer.png"))
+    ap.add_argument("--out", help="one picture; without it, every README picture")
     ap.add_argument("--size", default="1600x1000")
     ap.add_argument("--query", default=SWEEP)
     args = ap.parse_args()
-    width, height = (int(v) for v in args.size.split("x"))
+    shots = (
+        {args.out: (args.query, args.size)}
+        if args.out
+        else {str(ROOT / "docs" / name): spec for name, spec in SHOTS.items()}
+    )
     with contextlib.ExitStack() as stack:
         base = args.url or stack.enter_context(streamlit_server())[0]
-        shoot(f"{base}/?{args.query}", Path(args.out), width, height)
-    print(args.out)
+        for out, (query, size) in shots.items():
+            width, height = (int(v) for v in size.split("x"))
+            shoot(f"{base}/?{query}", Path(out), width, height)
+            print(out)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,94 @@
+"""The load test's real-browser sessions: Chromium pages typing learning rates.
+
+Each page opens its own URL, then types a new learning rate into the "Exact
+learning rate" box per interaction (one rerun each), timed from Enter until the
+live path is redrawn with that rate and Streamlit is idle. The drawn path is
+read from Plotly's own data, so it is checked exactly like a websocket session's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS
+
+IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+LIVE = """() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const t = plot && plot._fullData.find(d => (d.name || '').endsWith('(live)'));
+  return t ? {name: t.name, x: Array.from(t.x).map(Number),
+              y: Array.from(t.y).map(Number)} : null;
+}"""
+
+
+class _Page:
+    """Stands in for a websocket Page in Record.page."""
+
+    def __init__(self, seconds: float, name: str, xy: np.ndarray, errors: list[str]):
+        self.seconds, self.errors, self.exceptions = seconds, errors, []
+        self.ok, self.status = True, 0
+        self._live = (name, xy)
+
+    def live_path(self) -> tuple[str, np.ndarray]:
+        return self._live
+
+
+async def _read(page, seconds: float) -> _Page:
+    live = await page.evaluate(LIVE)
+    errors = await page.locator('[data-testid="stException"]').all_inner_texts()
+    xy = np.stack([np.array(live["x"]), np.array(live["y"])], axis=-1)
+    return _Page(seconds, live["name"], xy.astype(np.float32), errors)
+
+
+async def _one(browser, url, who, steps, rec, think) -> None:
+    from landscape.state import run_label
+
+    context = await browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = await context.new_page()
+    rng = random.Random(who)
+    try:
+        started = time.perf_counter()
+        await page.goto(f"{url}/?{steps[0].query()}")
+        await page.wait_for_function(
+            f"document.querySelectorAll('{CHARTS}').length >= 3", timeout=300_000
+        )
+        await page.wait_for_function(IDLE, timeout=300_000)
+        rec.page(who, steps[0], await _read(page, time.perf_counter() - started), True)
+        for s in steps[1:]:
+            s = replace(steps[0], lr=s.lr)  # a browser session changes the rate
+            await asyncio.sleep(rng.uniform(0, 2 * think))
+            box = page.get_by_label("Exact learning rate")
+            await box.fill(f"{s.lr:g}")
+            started = time.perf_counter()
+            await box.press("Enter")
+            label = f"{run_label(s.optimizer, s.lr)} (live)"
+            await page.wait_for_function(
+                f"() => (({LIVE})() || {{}}).name === {json.dumps(label)} && {IDLE}",
+                timeout=300_000,
+            )
+            rec.page(who, s, await _read(page, time.perf_counter() - started), False)
+    except Exception as e:
+        with rec.lock:
+            rec.errors.append(f"browser session {who}: {type(e).__name__}: {e}")
+    finally:
+        await context.close()
+
+
+async def browser_sessions(url: str, ids, plans, rec, think: float) -> None:
+    """Run one Chromium page per plan, all at once, in one headless browser."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await asyncio.gather(
+                *(_one(browser, url, i, s, rec, think) for i, s in zip(ids, plans))
+            )
+        finally:
+            await browser.close()

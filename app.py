@@ -510,8 +510,13 @@ def render_views(current: ExplorerState, source: Source, data, runs, classroom) 
                 teaching.render_internals(live, current.optimizer, params)
         if shown("code"):
             with st.expander("Show the TensorFlow code"):
-                configs = {r.label: c for r, c in zip(runs, run_configs(current))}
-                teaching.render_code(data, runs, configs, describe_source(source, data))
+                # Only on request: the script embeds the data, and an expander's
+                # body runs on every rerun even while it is closed.
+                if st.toggle("Write the script for a run", key="code_on"):
+                    configs = {r.label: c for r, c in zip(runs, run_configs(current))}
+                    teaching.render_code(
+                        data, runs, configs, describe_source(source, data)
+                    )
 
 
 VIEWS = ["Contour", "Playback", "3D surface"]

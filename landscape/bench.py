@@ -124,22 +124,41 @@ def numpy_surface(data, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
     return each.mean(axis=-1)
 
 
+def _side_by_side(fns: dict, repeats: int) -> tuple[dict, dict]:
+    """Median ms of each fn, the calls interleaved round by round.
+
+    On a shared machine a burst of load then falls on every contender alike,
+    so the ratios between them hold even when the absolute times wobble.
+    """
+    times: dict = {name: [] for name in fns}
+    results: dict = {}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            results[name] = fn()
+            times[name].append((time.perf_counter() - t) * 1000)
+    return {name: float(np.median(v)) for name, v in times.items()}, results
+
+
 def surfaces(repeats: int) -> dict:
     data = make_dataset("blobs", SURFACE_SAMPLES, seed=0)
     rng = (-6.0, 6.0)
-    surface.loss_surface(data, "cross_entropy", rng, rng, SURFACE_GRID)  # compile
-    tf_ms, s = _ms(
-        lambda: surface.loss_surface(data, "cross_entropy", rng, rng, SURFACE_GRID),
+    s = surface.loss_surface(data, "cross_entropy", rng, rng, SURFACE_GRID)  # compile
+    ms, out = _side_by_side(
+        {"tf": lambda: surface.loss_surface(data, "cross_entropy", rng, rng,
+                                            SURFACE_GRID),
+         "numpy": lambda: numpy_surface(data, s.w1, s.w2)},
         repeats,
-    )
-    np_ms, ref = _ms(lambda: numpy_surface(data, s.w1, s.w2), max(1, repeats // 2))
+    )  # fmt: skip
     return {
         "surface_grid": SURFACE_GRID,
         "surface_samples": SURFACE_SAMPLES,
-        "surface_ms": round(tf_ms, 1),
-        "surface_numpy_float32_ms": round(np_ms, 1),
-        "surface_speedup_vs_numpy": round(np_ms / tf_ms, 1),
-        "surface_max_abs_diff_vs_numpy": float(np.abs(ref - s.loss).max()),
+        "surface_ms": round(ms["tf"], 1),
+        "surface_numpy_float32_ms": round(ms["numpy"], 1),
+        "surface_speedup_vs_numpy": round(ms["numpy"] / ms["tf"], 1),
+        "surface_max_abs_diff_vs_numpy": float(
+            np.abs(out["numpy"] - out["tf"].loss).max()
+        ),
     }
 
 
@@ -190,15 +209,19 @@ def main(quick: bool = False, count_compiles: bool = False) -> dict:
     per = paths(data, repeats)
     baselines = {}
     for key in BASELINE_KEYS:
-        eager_ms, _ = _ms(lambda key=key: eager_loop(data, key), 1 if quick else 2)
-        numpy_ms, _ = _ms(lambda key=key: numpy_loop(data, key), repeats)
-        engine_ms = per[key]["warm_ms"]
+        cfgs = iter(_warm_configs(key, 3 * repeats))
+        ms, _ = _side_by_side(
+            {"engine": lambda c=cfgs: trainer.run(data, next(c)),
+             "eager": lambda k=key: eager_loop(data, k),
+             "numpy": lambda k=key: numpy_loop(data, k)},
+            1 if quick else 3,
+        )  # fmt: skip
         baselines[key] = {
-            "eager_ms": round(eager_ms, 1),
-            "numpy_float64_ms": round(numpy_ms, 2),
-            "engine_warm_ms": engine_ms,
-            "speedup_vs_eager": round(eager_ms / engine_ms, 1),
-            "speedup_vs_numpy": round(numpy_ms / engine_ms, 2),
+            "engine_warm_ms": round(ms["engine"], 3),
+            "eager_ms": round(ms["eager"], 1),
+            "numpy_float64_ms": round(ms["numpy"], 2),
+            "speedup_vs_eager": round(ms["eager"] / ms["engine"], 1),
+            "speedup_vs_numpy": round(ms["numpy"] / ms["engine"], 2),
         }
     warm = float(np.median([p["warm_ms"] for p in per.values()]))
     out = {

@@ -108,8 +108,11 @@ def load_state(parsed: ExplorerState) -> None:
     st.session_state.in_batch = parsed.batch or 0
     st.session_state.lr_box = parsed.lr
     st.session_state.lr_slider = nearest_stop(parsed.lr)
-    for name, value in parsed.params:
-        st.session_state[f"hp_{parsed.optimizer}_{name}"] = value
+    # Every hyperparameter, so nothing set before survives a lesson or a link.
+    given = dict(parsed.params)
+    for h in optimizers.get(parsed.optimizer).hypers:
+        key = f"hp_{parsed.optimizer}_{h.name}"
+        st.session_state[key] = given.get(h.name, h.default)
 
 
 def shown(control: str) -> bool:
@@ -513,9 +516,8 @@ def render_views(current: ExplorerState, source: Source, data, runs, classroom) 
                 # Only on request: the script embeds the data, and an expander's
                 # body runs on every rerun even while it is closed.
                 if st.toggle("Write the script for a run", key="code_on"):
-                    configs = {r.label: c for r, c in zip(runs, run_configs(current))}
                     teaching.render_code(
-                        data, runs, configs, describe_source(source, data)
+                        data, runs, run_configs(current), describe_source(source, data)
                     )
 
 

@@ -236,6 +236,7 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
         row=1,
         col=2,
         range=[np.log10(lo) - 0.1, np.log10(hi) + 0.1],
+        **figures.log_ticks(lo, hi),
     )
     fig.update_xaxes(title_text=names[0], range=x_range, row=2, col=2)
     fig.update_yaxes(

@@ -117,6 +117,26 @@ def _style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
     return fig
 
 
+def _finite_span(arrays) -> tuple[float, float]:
+    """The smallest and largest positive values over arrays (1, 1 if none)."""
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.ones(1)
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(values.min()), float(values.max())) if len(values) else (1.0, 1.0)
+
+
+def log_ticks(lo: float, hi: float) -> dict:
+    """Ticks at 1, 2 and 5 x 10^k for a log axis, every label at full size.
+
+    Plotly draws the in-between digits of a log axis at 0.75x the tick font,
+    too small on a projector; explicit ticks are all drawn at full size.
+    """
+    first, last = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
+    mantissas = (1, 2, 5) if last - first <= 4 else (1,)
+    values = [m * 10.0**e for e in np.arange(first, last + 1) for m in mantissas]
+    values = [v for v in values if lo / 1.5 <= v <= hi * 1.5] or [lo, hi]
+    return dict(tickvals=values, ticktext=[f"{v:.3g}" for v in values])
+
+
 def log_levels(loss: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
     """log10 of the loss for colouring, with colour-bar ticks in loss units."""
     floor = max(float(loss.min()), 1e-6)
@@ -321,7 +341,9 @@ def loss_figure(
             )
         )
     fig.update_xaxes(title_text="step")
-    fig.update_yaxes(title_text="loss (log scale)", type="log")
+    losses = [r.trajectory.losses for r in runs if len(r.trajectory.losses)]
+    ticks = log_ticks(*_finite_span(losses))
+    fig.update_yaxes(title_text="loss (log scale)", type="log", **ticks)
     fig.update_layout(showlegend=legend, title=dict(text="Loss per step"))
     return _style(fig, theme, height)
 

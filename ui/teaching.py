@@ -122,10 +122,19 @@ def _plain(value) -> str:
 
 
 # --- the TensorFlow code ----------------------------------------------------
-def render_code(data, runs: list[RunView], configs: dict, source: str) -> None:
-    """A script per run that reproduces it exactly, to copy or download."""
-    label = st.selectbox("Run", [r.label for r in runs], key="code_run")
-    cfg = configs[label]
+def render_code(data, runs: list[RunView], configs: list, source: str) -> None:
+    """A script per run that reproduces it exactly, to copy or download.
+
+    Runs are chosen by position: two pins can share a label (it leaves out the
+    start and hyperparameters) and must still get their own scripts.
+    """
+    i = st.selectbox(
+        "Run",
+        range(len(runs)),
+        key="code_run",
+        format_func=lambda i: f"{i + 1}. {runs[i].label}",
+    )
+    cfg, label = configs[i], runs[i].label
     text = codegen.script(data, cfg, source, label)
     st.download_button(
         "Download the script",

@@ -1,0 +1,502 @@
+"""AppTest tests of the teaching features: playback, click to start, internals,
+the TensorFlow code, classroom mode, hidden controls and lessons."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.parse
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from landscape import animation, datasets, lessons, state
+
+ROOT = Path(__file__).resolve().parents[1]
+CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
+HIDDEN = "dataset,loss,optimizer,steps,start,pin,sweep,lineup"
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+# --- driving the app (the same helpers as tests/test_app.py) -----------------
+def make_app(**query: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def decode(value) -> np.ndarray:
+    """A Plotly array: a typed array {"dtype", "bdata", "shape"?} or a plain list."""
+    if isinstance(value, dict) and "bdata" in value:
+        dtype = np.dtype(value["dtype"]).newbyteorder("<")
+        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
+        if "shape" in value:
+            out = out.reshape([int(s) for s in str(value["shape"]).split(",")])
+        return out.astype(np.float64)
+    return np.array(value, dtype=np.float64)
+
+
+def chart_element(at: AppTest, key: str):
+    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return found
+
+
+def chart(at: AppTest, key: str) -> dict:
+    return json.loads(chart_element(at, key).proto.spec)
+
+
+def paths(at: AppTest) -> list[dict]:
+    """The contour's path traces (one per run), live first."""
+    return [t for t in chart(at, "contour")["data"] if t.get("mode") == "lines+markers"]
+
+
+def path_xy(trace: dict) -> np.ndarray:
+    return np.stack([decode(trace["x"]), decode(trace["y"])], axis=-1)
+
+
+def query_all(at: AppTest, name: str) -> list[str]:
+    """Every value of a query parameter (AppTest collapses a single one to str)."""
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)]
+
+
+def select_point(at: AppTest, key: str, x: float, y: float) -> AppTest:
+    """Send the selection event a click on a chart's point makes, and rerun.
+
+    AppTest has no API for Plotly selections (st.plotly_chart is not one of its
+    widgets, and writing at.session_state[key] does not fire on_select), so this
+    adds the chart's widget state, as the browser sends it, to the next run.
+    """
+    states = at._tree.get_widget_states()
+    event = states.widgets.add()
+    event.id = chart_element(at, key).proto.id
+    event.string_value = json.dumps(
+        {"selection": {"points": [{"x": x, "y": y}], "box": [], "lasso": []}}
+    )
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def show_playback(at: AppTest) -> dict:
+    at.segmented_control(key="view").set_value("Playback")
+    run(at)
+    return chart(at, "playback")
+
+
+# --- 1. playback ---------------------------------------------------------------
+def playback_parts(fig: dict) -> tuple[list[int], list[int]]:
+    """Indices of the contour's path lines and of the moving points on it."""
+    data = fig["data"]
+    lines = [
+        i for i, t in enumerate(data) if t.get("name") and t.get("mode") == "lines"
+    ]
+    moving = fig["frames"][0]["traces"]
+    points = [i for i in moving if data[i]["mode"] == "markers" and "xaxis" in data[i]]
+    points = [i for i in points if data[i]["xaxis"] == "x"]
+    return lines, points
+
+
+def test_playback_frames_move_only_the_points_along_each_run():
+    pins = ["adam,lr=0.1,steps=60,w1=-2,w2=2", "momentum,lr=0.05,steps=30,w1=1,w2=1"]
+    at = run(make_app(steps="60", pin=pins))
+    fig = show_playback(at)
+    data, frames = fig["data"], fig["frames"]
+
+    # Every step of the longest run (60 steps: 61 frames), by step number.
+    lengths = [61, 61, 31]
+    runs = [SimpleNamespace(trajectory=SimpleNamespace(weights=np.zeros((n, 2))))
+            for n in lengths]  # fmt: skip
+    steps = animation.frame_steps(runs)
+    assert steps.tolist() == list(range(61))
+    assert [f["name"] for f in frames] == [str(s) for s in steps]
+    assert len(fig["layout"]["sliders"][0]["steps"]) == len(frames)
+
+    # Frames update the same moving traces, which are scatters and not the surface.
+    moving = frames[0]["traces"]
+    assert all(f["traces"] == moving for f in frames)
+    assert len(moving) == 3 * len(lengths)  # point, loss marker, boundary per run
+    assert data[0]["type"] == "contour"
+    assert 0 not in moving
+    for i in moving:
+        assert data[i]["type"] == "scatter"
+        assert "name" not in data[i]  # not a path, a minimum or a data trace
+    for f in frames:
+        assert len(f["data"]) == len(moving)
+        assert all("z" not in d for d in f["data"])
+
+    # The point on run r in frame k is that run's weights at step k (the path
+    # trace's data), and a run that ended stays at its end.
+    lines, points = playback_parts(fig)
+    assert len(lines) == len(points) == 3
+    assert [data[i]["name"] for i in lines] == [
+        "Gradient descent · lr 0.1 (live)",
+        "Adam · lr 0.1",
+        "SGD with momentum · lr 0.05",
+    ]
+    for line, point, length in zip(lines, points, lengths):
+        xy = path_xy(data[line])
+        assert len(xy) == length
+        slot = moving.index(point)
+        drawn = np.array(
+            [[f["data"][slot]["x"][0], f["data"][slot]["y"][0]] for f in frames]
+        )
+        expected = xy[np.minimum(steps, length - 1)]
+        np.testing.assert_allclose(drawn, expected, rtol=1e-5, atol=1e-6)
+        assert len(np.unique(drawn[:length], axis=0)) == length  # it moves each step
+    # Step 0 of every run is its start.
+    assert [data[p]["x"][0] for p in points] == [-2.0, -2.0, 1.0]
+
+    # Every axis range is fixed, so a frame redraws nothing else.
+    axes = {k: v for k, v in fig["layout"].items() if re.fullmatch(r"[xy]axis\d*", k)}
+    assert len(axes) == 6
+    for name, axis in axes.items():
+        lo, hi = axis["range"]
+        assert lo < hi, name
+        assert axis.get("autorange") in (None, False), name
+    surface = data[0]
+    assert fig["layout"]["xaxis"]["range"] == [
+        decode(surface["x"])[0],
+        decode(surface["x"])[-1],
+    ]
+    assert fig["layout"]["xaxis2"]["range"] == [0, 60]
+
+
+def test_a_long_playback_is_thinned_to_300_frames():
+    at = run(make_app(steps="1000", pin="sgd,lr=0.03,steps=1000,w1=-2,w2=2"))
+    fig = show_playback(at)
+
+    frames = fig["frames"]
+    names = [int(f["name"]) for f in frames]
+    assert len(frames) == animation.MAX_FRAMES == 300
+    assert names[0] == 0 and names[-1] == 1000
+    assert names == sorted(set(names))
+    runs = [SimpleNamespace(trajectory=SimpleNamespace(weights=np.zeros((1001, 2))))]
+    assert names == animation.frame_steps(runs).tolist()
+    assert len(fig["layout"]["sliders"][0]["steps"]) == 300
+    # A thinned frame still shows the run at that exact step.
+    lines, points = playback_parts(fig)
+    xy = path_xy(fig["data"][lines[0]])
+    slot = frames[0]["traces"].index(points[0])
+    k = len(frames) // 2
+    np.testing.assert_allclose(
+        [frames[k]["data"][slot]["x"][0], frames[k]["data"][slot]["y"][0]],
+        xy[names[k]],
+        rtol=1e-5,
+    )
+
+
+# --- 2. click to start ---------------------------------------------------------
+def test_a_click_on_the_contour_starts_the_live_run_there():
+    at = run(make_app(steps="30"))
+    grid = chart(at, "contour")["data"][-1]
+    assert grid["name"] == "click to start here"
+    assert grid["marker"]["opacity"] == 0
+    gx, gy = decode(grid["x"]), decode(grid["y"])
+    assert len(gx) == CLICK_GRID**2
+    at.slider(key="internals_step").set_value(7)
+    run(at)
+
+    # A point of the invisible grid, as Plotly reports it: float32 values.
+    x, y = float(gx[CLICK_GRID * 30 + 10]), float(gy[CLICK_GRID * 30 + 10])
+    select_point(at, "contour", x, y)
+
+    start = [round(x, 3), round(y, 3)]
+    assert start != [-2.0, 2.0]
+    assert path_xy(paths(at)[0])[0].tolist() == start
+    assert len(path_xy(paths(at)[0])) == 31
+    assert at.number_input(key="in_w1").value == start[0]
+    assert at.number_input(key="in_w2").value == start[1]
+    assert (at.query_params["w1"], at.query_params["w2"]) == (
+        f"{start[0]:g}",
+        f"{start[1]:g}",
+    )
+    # The internals go back to the new run's first step.
+    assert at.slider(key="internals_step").value == 1
+
+
+# --- 3. optimizer internals ----------------------------------------------------
+def internals_table(at: AppTest) -> dict[str, list[float]]:
+    (table,) = [d.value for d in at.dataframe if "quantity" in d.value.columns]
+    return {q: numbers(v) for q, v in zip(table["quantity"], table["value"])}
+
+
+def test_internals_show_the_chosen_step_with_its_numbers_and_arrows():
+    at = run(make_app(steps="20"))
+    (expander,) = [e for e in at.expander if e.label.startswith("Optimizer internals")]
+    assert at.slider(key="internals_step").value == 1
+    xy = path_xy(paths(at)[0])
+    data = datasets.make_dataset("blobs", 200, None, 0)
+
+    seen = []
+    for k in (1, 5):
+        at.slider(key="internals_step").set_value(k)
+        run(at)
+        table = internals_table(at)
+        w, g = np.array(table["w"]), np.array(table["g"])
+        np.testing.assert_allclose(w, xy[k - 1], rtol=1e-5)
+        # An independent oracle: the mean cross-entropy gradient, in NumPy.
+        z = data.x.astype(np.float64) @ w
+        expected = ((1 / (1 + np.exp(-z)) - data.y)[:, None] * data.x).mean(axis=0)
+        np.testing.assert_allclose(g, expected, rtol=1e-4, atol=1e-6)
+        assert table["eta"] == [0.1]
+        # The filled rule: w - 0.1 g, which lands on the recorded weights[k].
+        (filled,) = [x.value for x in at.latex if r"\cdot" in x.value]
+        values = numbers(filled)
+        np.testing.assert_allclose(values[:2], w, rtol=1e-5)
+        np.testing.assert_allclose(values[-2:], xy[k], rtol=1e-5)
+        np.testing.assert_allclose(w - 0.1 * g, xy[k], rtol=1e-4)
+        # Arrows on the contour: the gradient, and the update from w_k-1 to w_k.
+        notes = chart(at, "contour")["layout"]["annotations"]
+        arrows = [a for a in notes if a.get("showarrow")]
+        labels = [a["text"] for a in notes if not a.get("showarrow")]
+        assert len(arrows) == 2
+        assert labels[0].startswith("gradient g") and labels[1] == "update Δw"
+        update = arrows[1]
+        np.testing.assert_allclose([update["ax"], update["ay"]], xy[k - 1], rtol=1e-5)
+        np.testing.assert_allclose([update["x"], update["y"]], xy[k], rtol=1e-5)
+        seen.append((filled, table["w"]))
+    assert seen[0][0] != seen[1][0]
+    assert seen[0][1] != seen[1][1]
+    assert expander.label == "Optimizer internals: one step, by the numbers"
+
+
+# --- 4. the TensorFlow code ----------------------------------------------------
+def test_the_tensorflow_code_is_the_courses_call_and_compiles():
+    at = run(make_app(optimizer="tf1_adam", lr="0.001", steps="20"))
+    (section,) = [e for e in at.expander if e.label == "Show the TensorFlow code"]
+    assert not section.code  # written only on request
+    section.toggle(key="code_on").set_value(True)
+    run(at)
+
+    (section,) = [e for e in at.expander if e.label == "Show the TensorFlow code"]
+    (code,) = [c for c in section.code if c.language == "python"]
+    compile(code.value, "run.py", "exec")
+    assert "tf.compat.v1.train.AdamOptimizer()" in code.value
+    assert "w = tf.Variable([[-2.0], [2.0]])" in code.value
+    assert "range(20)" in code.value
+    (download,) = section.get("download_button")
+    assert download.proto.label == "Download the script"
+    select = at.selectbox(key="code_run")
+    assert select.value == 0 and select.options == ["1. Adam (TF1) · lr 0.001 (live)"]
+
+    # Another rate is no longer the bare default call.
+    at.number_input(key="lr_box").set_value(0.01)
+    run(at)
+    (code,) = [c for c in at.code if c.language == "python"]
+    compile(code.value, "run.py", "exec")
+    assert "tf.compat.v1.train.AdamOptimizer(" in code.value
+    assert "tf.compat.v1.train.AdamOptimizer()" not in code.value
+    assert "0.01" in code.value
+
+
+# --- 5. classroom mode ---------------------------------------------------------
+def keys(widgets) -> set[str]:
+    return {w.key for w in widgets}
+
+
+def assert_classroom_fonts(fig: dict) -> None:
+    axes = [v for k, v in fig["layout"].items() if re.fullmatch(r"[xy]axis\d*", k)]
+    assert axes
+    for axis in axes:
+        assert axis["title"]["font"]["size"] >= 22
+        assert axis["tickfont"]["size"] >= 18
+
+
+def test_classroom_link_puts_the_essentials_above_the_charts_in_large_type():
+    at = run(make_app(classroom="1", optimizer="adam", lr="0.05", steps="40"))
+
+    assert at.toggle(key="classroom").value is True
+    assert {"in_optimizer"} <= keys(at.main.selectbox)
+    assert "in_optimizer" not in keys(at.sidebar.selectbox)
+    assert "lr_slider" in keys(at.main.select_slider)
+    assert "lr_box" in keys(at.main.number_input)
+    assert not keys(at.sidebar.select_slider) & {"lr_slider"}
+    assert "lr_box" not in keys(at.sidebar.number_input)
+    # Data, loss and training stay in the (collapsed) sidebar.
+    assert "in_dataset" in keys(at.sidebar.selectbox)
+    assert "in_loss" in keys(at.sidebar.radio)
+    assert {"in_steps", "in_w1"} <= keys(at.sidebar.number_input)
+    assert at.selectbox(key="in_optimizer").value == "adam"
+    assert at.number_input(key="lr_box").value == 0.05
+    # Only the essentials: no run buttons.
+    assert not [b for b in at.button if b.label == "Pin run"]
+
+    # Playback is the classroom's first view, in the classroom's type sizes.
+    assert at.segmented_control(key="view").value == "Playback"
+    playback = chart(at, "playback")
+    assert_classroom_fonts(playback)
+    assert playback["layout"]["height"] == 760
+    assert at.query_params["classroom"] == "1"
+
+    at.segmented_control(key="view").set_value("Contour")
+    run(at)
+    assert_classroom_fonts(chart(at, "contour"))
+    assert_classroom_fonts(chart(at, "losses"))
+    assert at.query_params["classroom"] == "1"
+    assert at.query_params["optimizer"] == "adam"
+
+
+def test_classroom_toggle_keeps_the_settings_and_the_url_follows():
+    at = run(make_app())
+    at.selectbox(key="in_optimizer").set_value("adam")
+    at.number_input(key="lr_box").set_value(0.05)
+    run(at)
+
+    at.toggle(key="classroom").set_value(True)
+    run(at)
+    assert at.selectbox(key="in_optimizer").value == "adam"
+    assert at.number_input(key="lr_box").value == 0.05
+    assert at.query_params["classroom"] == "1"
+    assert at.query_params["lr"] == "0.05"
+    # The view the page had stays (the classroom default is for a first visit).
+    assert at.segmented_control(key="view").value == "Contour"
+    assert_classroom_fonts(chart(at, "contour"))
+
+    at.toggle(key="classroom").set_value(False)
+    run(at)
+    assert "classroom" not in at.query_params
+    assert at.selectbox(key="in_optimizer").value == "adam"
+    assert "in_optimizer" in keys(at.sidebar.selectbox)
+    assert chart(at, "contour")["layout"]["xaxis"]["title"]["font"]["size"] < 22
+
+
+# --- 6. hidden controls --------------------------------------------------------
+def test_hidden_controls_are_gone_but_the_url_still_sets_them():
+    at = run(
+        make_app(
+            hide=HIDDEN,
+            dataset="line",
+            loss="mae",
+            optimizer="adam",
+            lr="0.05",
+            steps="30",
+            w1="1",
+            w2="-1",
+        )
+    )
+
+    assert warnings(at) == []
+    assert "in_dataset" not in keys(at.selectbox)
+    assert "in_optimizer" not in keys(at.selectbox)
+    assert "in_loss" not in keys(at.radio)
+    assert not keys(at.number_input) & {"in_steps", "in_w1", "in_w2"}
+    assert "lineup" not in keys(at.multiselect)
+    labels = {b.label for b in at.button}
+    assert not labels & {"Pin run", "Learning-rate sweep", "Optimizer line-up"}
+    # No click grid: the start is not the student's to change.
+    assert "click to start here" not in [
+        t.get("name") for t in chart(at, "contour")["data"]
+    ]
+    # The learning rate is still there, and the run uses the URL's hidden values.
+    assert at.number_input(key="lr_box").value == 0.05
+    assert at.select_slider(key="lr_slider").value == 0.05
+    xy = path_xy(paths(at)[0])
+    assert paths(at)[0]["name"] == "Adam · lr 0.05 (live)"
+    assert len(xy) == 31 and xy[0].tolist() == [1.0, -1.0]
+    # Adam's first step moves each weight by lr.
+    np.testing.assert_allclose(np.abs(xy[1] - xy[0]), [0.05, 0.05], rtol=1e-3)
+    assert chart(at, "data")["layout"]["yaxis"]["title"]["text"] == "y"  # line: 1-D
+
+    at.number_input(key="lr_box").set_value(0.2)
+    run(at)
+    assert paths(at)[0]["name"] == "Adam · lr 0.2 (live)"
+    assert path_xy(paths(at)[0])[0].tolist() == [1.0, -1.0]
+    assert at.query_params["hide"] == ",".join(sorted(HIDDEN.split(",")))
+    assert at.query_params["optimizer"] == "adam"
+    assert at.query_params["loss"] == "mae"
+    assert at.query_params["lr"] == "0.2"
+
+
+def test_an_unknown_hidden_control_warns_and_the_rest_are_hidden():
+    at = run(make_app(hide="zzz_button,lr"))
+
+    (warning,) = warnings(at)
+    assert "hide" in warning and "zzz_button" in warning
+    assert "lr_box" not in keys(at.number_input)
+    assert "lr_slider" not in keys(at.select_slider)
+    assert "in_optimizer" in keys(at.selectbox)
+    assert paths(at)[0]["name"] == "Gradient descent · lr 0.1 (live)"
+    assert at.query_params["hide"] == "lr"
+
+
+# --- 7. lessons ----------------------------------------------------------------
+def test_each_lesson_loads_with_one_click():
+    at = run(make_app())
+    for lesson in lessons.LESSONS:
+        at.button(key=f"lesson_{lesson.key}").click()
+        run(at)
+
+        expected, problems = state.parse_query(
+            urllib.parse.parse_qs(lesson.query, keep_blank_values=True)
+        )
+        assert problems == [], lesson.key
+        assert at.session_state["explorer"] == expected, lesson.key
+        assert f"**{lesson.title}.** {lesson.text}" in [i.value for i in at.info]
+        assert at.selectbox(key="in_dataset").value == expected.dataset
+        assert at.selectbox(key="in_optimizer").value == expected.optimizer
+        assert at.radio(key="in_loss").value == expected.loss
+        assert at.number_input(key="lr_box").value == expected.lr
+        drawn = paths(at)
+        assert len(drawn) == 1 + len(expected.pins), lesson.key
+        for trace, pin in zip(drawn, (expected.live, *expected.pins)):
+            xy = path_xy(trace)
+            assert xy[0].tolist() == [pin.w1, pin.w2], (lesson.key, pin)
+            assert trace["name"].startswith(pin.label)
+            assert len(xy) == pin.steps + 1 or "diverged" in " ".join(warnings(at))
+        assert query_all(at, "pin") == [state.format_pin(p) for p in expected.pins]
+        assert at.query_params["optimizer"] == expected.optimizer
+        assert at.query_params["lesson"] == lesson.key
+        assert at.slider(key="internals_step").value == 1
+
+
+# --- known bugs (strict: each fails loudly once it is fixed) -------------------
+def test_a_lesson_resets_the_hyperparameters_it_does_not_set():
+    at = run(make_app(optimizer="momentum", momentum="0.5"))
+    assert at.session_state["explorer"].params == (("momentum", 0.5),)
+
+    at.button(key="lesson_momentum").click()
+    run(at)
+    # The lesson says "momentum 0.9"; its link leaves momentum at the default.
+    assert at.session_state["explorer"].params == ()
+    assert at.number_input(key="hp_momentum_momentum").value == 0.9
+
+
+def test_the_code_of_two_pins_with_the_same_label_keeps_their_starts():
+    pins = ["sgd,lr=0.1,steps=20,w1=-2,w2=2", "sgd,lr=0.1,steps=20,w1=1,w2=1"]
+    at = run(make_app(steps="20", pin=pins))
+    at.toggle(key="code_on").set_value(True)
+    run(at)
+    assert len(at.selectbox(key="code_run").options) == 3
+
+    for index, start in ((1, "[[-2.0], [2.0]]"), (2, "[[1.0], [1.0]]")):
+        at.selectbox(key="code_run").select_index(index)
+        run(at)
+        (code,) = [c for c in at.code if c.language == "python"]
+        assert f"w = tf.Variable({start})" in code.value, index

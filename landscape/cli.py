@@ -1,4 +1,4 @@
-"""python -m landscape train | surface | bench: a stable command-line contract."""
+"""python -m landscape train | surface | render | bench: a stable command line."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def _parser() -> _Parser:
         "--w2", type=float, nargs=2, default=[-5.0, 5.0], metavar=("MIN", "MAX")
     )
     s.add_argument("--json", action="store_true")
+    _render_parser(sub)
     b = sub.add_parser("bench", help="measure the engine against baselines")
     b.add_argument("--json", action="store_true")
     b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
@@ -73,8 +74,51 @@ def _parser() -> _Parser:
         action="store_true",
         help="time the app in Chromium instead of the engine",
     )
+    b.add_argument("--export", action="store_true", help="time every export format")
     b.add_argument("--count-compiles", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def _render_parser(sub) -> None:
+    r = sub.add_parser("render", help="draw runs side by side into a file")
+    _data_options(r)
+    r.add_argument("--run", action="append", required=True, metavar="'KEY lr=X ...'")
+    formats = ".png .svg .html .gif .mp4 .csv or .json"
+    r.add_argument(
+        "--out", required=True, metavar="FILE", help=f"its extension: {formats}"
+    )
+    r.add_argument("--classroom", action="store_true", help="projector styling")
+    for name, default in (("width", 960), ("height", 600), ("frames", 200),
+                          ("fps", 20), ("grid", 201)):  # fmt: skip
+        r.add_argument(f"--{name}", type=int, default=default)
+    for name in ("--w1", "--w2"):
+        r.add_argument(name, type=float, nargs=2, metavar=("MIN", "MAX"))
+    r.add_argument("--json", action="store_true")
+
+
+def _render(args) -> dict:
+    import time
+
+    from landscape import api
+
+    options = {k: getattr(args, k) for k in ("width", "height", "frames", "fps")}
+    api.check_output(args.out, **options)  # before training: bad input fails fast
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise BadInput(f"cannot write {args.out}: its folder does not exist")
+    view = {k: getattr(args, k) for k in ("seed", "grid", "w1", "w2")}
+    comp = api.comparison(_dataset(args), args.loss, args.run, **view)
+    began = time.perf_counter()
+    try:
+        fmt = api.save(comp, args.out, classroom=args.classroom, **options)
+    except OSError as e:
+        raise BadInput(f"cannot write {args.out}: {e.strerror or e}") from None
+    return {
+        "out": args.out,
+        "format": fmt,
+        "bytes": os.path.getsize(args.out),
+        "runs": [r.label for r in comp.runs],
+        "seconds": round(time.perf_counter() - began, 3),
+    }
 
 
 def _params(pairs: list[str]) -> dict[str, float]:
@@ -193,6 +237,11 @@ def _summary(command: str, out: dict) -> str:
         if out["diverged_at"] is not None:
             lines.append(f"diverged at step {out['diverged_at']}")
         return "\n".join(lines)
+    if command == "render":
+        return (
+            f"wrote {out['out']} ({out['format']}, {out['bytes']:,} bytes, "
+            f"runs: {'; '.join(out['runs'])}) in {out['seconds']:.2f} s"
+        )
     if command == "surface":
         import numpy as np
 
@@ -213,12 +262,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from landscape import browser_bench
 
             out = browser_bench.main()
+        elif args.command == "bench" and args.export:
+            from landscape import export_bench
+
+            out = export_bench.main(quick=args.quick)
         elif args.command == "bench":
             from landscape import bench
 
             out = bench.main(quick=args.quick, count_compiles=args.count_compiles)
         else:
-            out = _train(args) if args.command == "train" else _surface(args)
+            commands = {"train": _train, "surface": _surface, "render": _render}
+            out = commands[args.command](args)
     except (BadInput, ValueError) as e:
         message = " ".join(str(e).split())  # one line, whatever the source said
         print(f"landscape: error: {message}", file=sys.stderr)

@@ -1,0 +1,177 @@
+"""Runs side by side for notebooks and scripts: run specs, a comparison, its exports.
+
+data = landscape.make_dataset("overlap")
+fig = landscape.compare(data, "cross_entropy", ["adam lr=0.1", "sgd lr=0.5"])
+landscape.save(landscape.comparison(data, "cross_entropy", [...]), "path.gif")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from landscape import export, figures, movie, raster, views
+from landscape.config import RunConfig
+from landscape.datasets import Dataset
+from landscape.runspec import RunSpec, config_settings, labels, parse_run
+from landscape.state import MAX_RUNS
+from landscape.surface import Surface, loss_surface
+
+FORMATS = ("png", "svg", "html", "gif", "mp4", "csv", "json")
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Trained runs on one data set and loss, with the surface drawn under them."""
+
+    dataset: Dataset
+    loss: str
+    surface: Surface
+    runs: tuple[figures.RunView, ...]
+    configs: tuple[RunConfig, ...]
+
+    def figure(self, classroom: bool = False, height: int = 620):
+        """The contour with every path: a plotly go.Figure."""
+        theme = figures.CLASSROOM if classroom else figures.SCREEN
+        names = self.dataset.feature_names
+        return figures.contour_figure(
+            self.surface, list(self.runs), names, theme, height
+        )
+
+    def settings(self) -> dict:
+        s = self.surface
+        return {
+            "dataset": self.dataset.name,
+            "rows": int(len(self.dataset.y)),
+            "task": self.dataset.task,
+            "loss": self.loss,
+            "grid": int(len(s.w1)),
+            "w1": [float(s.w1[0]), float(s.w1[-1])],
+            "w2": [float(s.w2[0]), float(s.w2[-1])],
+        }
+
+
+def comparison(
+    dataset: Dataset,
+    loss: str,
+    runs: Sequence[RunSpec],
+    *,
+    seed: int = 0,
+    grid: int = 201,
+    w1: tuple[float, float] | None = None,
+    w2: tuple[float, float] | None = None,
+) -> Comparison:
+    """Train every run and compute the surface under them, as the app does.
+
+    Args:
+        dataset: the data.
+        loss: "cross_entropy", "mse" or "mae"; it replaces each run's own.
+        runs: 1 to 8 runs, each as parse_run takes them.
+        seed: feeds the mini-batch shuffle.
+        grid: surface points per side, 3 to 401.
+        w1, w2: axis ranges; None fits the first start, the minimum and the paths.
+    """
+    if not 1 <= len(runs) <= MAX_RUNS:
+        raise ValueError(f"give 1 to {MAX_RUNS} runs (one per colour); got {len(runs)}")
+    from landscape import trainer
+
+    configs = [replace(parse_run(r), loss=loss, seed=seed) for r in runs]
+    trajectories = [trainer.run(dataset, c) for c in configs]
+    start = configs[0].start
+    box = views.fit_paths(
+        views.base_box(start, views.estimate_minimum(dataset, loss, start)),
+        [t.weights for t in trajectories],
+    )
+    w1 = tuple(w1) if w1 is not None else box[:2]
+    w2 = tuple(w2) if w2 is not None else box[2:]
+    surface = loss_surface(dataset, loss, w1, w2, grid)
+    labelled = zip(labels(configs), trajectories)
+    views_ = tuple(figures.RunView(text, t, i) for i, (text, t) in enumerate(labelled))
+    return Comparison(dataset, loss, surface, views_, tuple(configs))
+
+
+def compare(
+    dataset: Dataset,
+    loss: str,
+    runs: Sequence[RunSpec],
+    classroom: bool = False,
+    **options,
+):
+    """The runs' paths over the loss contour, as a plotly go.Figure.
+
+    Args:
+        dataset, loss, runs: as comparison takes them; options: its keywords.
+        classroom: larger text, lines and markers for a projector.
+    """
+    return comparison(dataset, loss, runs, **options).figure(classroom)
+
+
+def check_output(
+    path: str | os.PathLike,
+    width: int = 960,
+    height: int = 600,
+    frames: int = 200,
+    fps: int = movie.FPS,
+) -> str:
+    """The format a file name asks for, with the sizes checked: ValueError
+    saying what is allowed, before any training is spent."""
+    ext = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    if ext not in FORMATS:
+        allowed = ", ".join(f".{f}" for f in FORMATS)
+        raise ValueError(
+            f"cannot write {ext and '.' + ext or 'no extension'}; use one of {allowed}"
+        )
+    export.check_size(width, height)
+    raster.check(frames, fps)
+    return ext
+
+
+def render(
+    comp: Comparison,
+    fmt: str,
+    *,
+    width: int = 960,
+    height: int = 600,
+    classroom: bool = False,
+    frames: int = 200,
+    fps: int = movie.FPS,
+    progress=None,
+) -> bytes:
+    """The comparison in one of FORMATS, as bytes; see export and movie."""
+    check_output(f"comparison.{fmt}", width, height, frames, fps)
+    if fmt in ("csv", "json"):
+        if fmt == "csv":
+            return export.to_csv(comp.runs)
+        per_run = [config_settings(c) for c in comp.configs]
+        return export.to_json(comp.runs, comp.settings(), per_run)
+    if fmt in ("gif", "mp4"):
+        encode = movie.to_gif if fmt == "gif" else movie.to_mp4
+        theme = figures.CLASSROOM if classroom else figures.SCREEN
+        return encode(
+            comp.surface,
+            comp.runs,
+            comp.dataset.feature_names,
+            theme=theme,
+            width=width,
+            height=height,
+            frames=frames,
+            fps=fps,
+            progress=progress,
+        )
+    fig = comp.figure(classroom, height)
+    if fmt == "html":
+        return export.to_html(fig)
+    return (export.to_png if fmt == "png" else export.to_svg)(fig, width, height)
+
+
+def save(comp: Comparison, path: str | os.PathLike, **options) -> str:
+    """Write the comparison to path in the format its extension names.
+
+    Options are render's. Returns the format written.
+    """
+    fmt = check_output(path)
+    data = render(comp, fmt, **options)
+    with open(path, "wb") as f:
+        f.write(data)
+    return fmt

@@ -21,7 +21,7 @@ from landscape import (
 from landscape.config import SCHEDULE_HELP, SCHEDULES
 from landscape.losses import LOSSES
 from landscape.state import MAX_RUNS, ExplorerState, Pin
-from ui import teaching
+from ui import exports, teaching
 
 GRID = 151
 LOSS_LABELS = {
@@ -511,6 +511,19 @@ def render_views(current: ExplorerState, source: Source, data, runs, classroom) 
                 "Optimizer internals: one step, by the numbers", expanded=classroom
             ):
                 teaching.render_internals(live, current.optimizer, params)
+        with st.expander("Export: PNG, SVG, HTML, GIF, MP4, CSV, JSON"):
+            exports.render_exports(
+                surf,
+                runs,
+                data,
+                theme,
+                run_configs(current),
+                {
+                    "data": describe_source(source, data),
+                    "loss": current.loss,
+                    "range": list(box),
+                },
+            )
         if shown("code"):
             with st.expander("Show the TensorFlow code"):
                 # Only on request: the script embeds the data, and an expander's

@@ -1,0 +1,56 @@
+"""The app's download buttons hand over the comparison on screen, not another one."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from landscape import datasets, trainer
+from landscape.config import RunConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def at():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.query_params.update(optimizer="adam", lr="0.05", steps="20", w1="1", w2="-1",
+                            pin="sgd,lr=0.5,steps=10,w1=1,w2=-1")  # fmt: skip
+    app.run()
+    assert not app.exception
+    return app
+
+
+def prepare(at, kind: str) -> bytes:
+    at.segmented_control(key="export_kind").set_value(kind).run()
+    at.button(key="export_go").click().run()
+    assert not at.exception
+    button = at.get("download_button")
+    assert len(button) == 1
+    return at.session_state["export_file"][1]
+
+
+def test_csv_download_holds_every_step_of_the_shown_runs(at):
+    rows = list(csv.DictReader(io.StringIO(prepare(at, "CSV").decode())))
+    data = datasets.make_dataset("blobs", 200)
+    live = trainer.run(data, RunConfig(optimizer="adam", learning_rate=0.05, steps=20,
+                                       start=(1.0, -1.0)))  # fmt: skip
+    mine = [r for r in rows if r["run"].endswith("(live)")]
+    assert len(mine) == 21 and len(rows) == 21 + 11
+    got = np.array([[float(r["w1"]), float(r["w2"])] for r in mine], np.float32)
+    np.testing.assert_array_equal(got, live.weights)
+
+
+def test_png_download_is_the_requested_size_and_not_flat(at):
+    image = np.asarray(Image.open(io.BytesIO(prepare(at, "PNG"))).convert("RGB"))
+    assert image.shape == (600, 960, 3)
+    assert image.std() > 20

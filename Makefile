@@ -39,5 +39,15 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.runtime
 	$(BIN)/python -m landscape bench
 
+# The README's images, from the real app in headless Chromium.
+screenshot: $(VENV)/.dev /usr/bin/chromium
+	$(BIN)/python scripts/screenshot.py
+
+# Thirty classroom sessions at once against one real server, two of them in
+# Chromium; prints errors, p50/p95 per interaction and the server's memory.
+.PHONY: loadtest
+loadtest: $(VENV)/.dev /usr/bin/chromium
+	$(BIN)/python -m scripts.loadtest --sessions 30 --interactions 5 --browsers 2
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,30 +6,11 @@ import urllib.parse
 
 import pytest
 
-from landscape.browser import chromium, streamlit_server, wait_for_charts, wait_idle
+from landscape.browser import wait_for_charts, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 LIVE = 2  # contour traces: surface, minimum, then the live path
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def contour_traces(page) -> list[dict]:

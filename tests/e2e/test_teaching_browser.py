@@ -6,32 +6,13 @@ import urllib.parse
 
 import pytest
 
-from landscape.browser import chromium, streamlit_server, wait_for_charts, wait_idle
+from landscape.browser import wait_for_charts, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 PLOT = "document.querySelector('.js-plotly-plot')"  # the first chart on the page
 LIVE = 2  # surface, minimum, then the live path (contour and playback alike)
 SCREENSHOT = "/tmp/classroom_720.png"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def url_params(page) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,15 +49,25 @@ class Source:
 
 
 # --- cached engine calls (frozen dataclasses hash field by field) -----------
-@st.cache_resource
-def _uploads() -> dict[str, datasets.Dataset]:
-    return {}
+def md(text: str) -> str:
+    """User text (a URL value, a file or column name) safe for Streamlit Markdown.
+
+    The characters that open links, images, tags, code, bold, LaTeX and tables
+    are escaped, so they show as the characters they are. Underscores inside
+    names (beta_1) cannot emphasise in CommonMark and stay readable.
+    """
+    return re.sub(r"([\\`*\[\]<>!#|~$])", r"\\\1", str(text))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def get_dataset(source: Source) -> datasets.Dataset:
     if source.upload:
-        return _uploads()[source.upload]
+        # Kept in the uploading session only (freed with it): cached here under
+        # the file's hash, so every session with the same file shares one copy.
+        sha, data = st.session_state.upload_data
+        if sha != source.upload:
+            raise ValueError("that upload is no longer in this session")
+        return data
     return datasets.make_dataset(
         source.preset, source.samples, source.noise, source.seed
     )
@@ -157,7 +168,7 @@ def render_data() -> tuple[Source, datasets.Dataset]:
         sha, filename = st.session_state.upload
         source = Source("upload", 0, None, 0, upload=sha)
         data = get_dataset(source)
-        st.sidebar.caption(f"{filename}: {len(data.y)} rows, {data.task}.")
+        st.sidebar.caption(f"{md(filename)}: {len(data.y)} rows, {data.task}.")
         return source, data
     preset = datasets.PRESETS[name]
     if shown("dataset"):
@@ -202,10 +213,10 @@ def _on_upload() -> None:
     try:
         data = datasets.load_csv(raw, name=file.name)
     except ValueError as e:
-        st.session_state.upload_error = f"{file.name}: {e}"
+        st.session_state.upload_error = f"{md(file.name)}: {md(e)}"
         return
     sha = hashlib.sha256(raw).hexdigest()
-    _uploads()[sha] = data
+    st.session_state.upload_data = (sha, data)
     st.session_state.upload = (sha, file.name)
     st.session_state.in_dataset = state.UPLOAD
 
@@ -618,8 +629,8 @@ def boundary_text(data, runs) -> str:
             w1, w2 = r.trajectory.weights[-1]
             what = "line" if data.task == "regression" else "boundary"
             parts.append(
-                f"{r.label}: {what} {w1:.3g}·{data.feature_names[0]} + "
-                f"{w2:.3g}·{data.feature_names[1]}"
+                f"{r.label}: {what} {w1:.3g}·{md(data.feature_names[0])} + "
+                f"{w2:.3g}·{md(data.feature_names[1])}"
                 + ("" if data.task == "regression" else " = 0")
             )
     return (
@@ -697,7 +708,7 @@ def main() -> None:
         initial_sidebar_state="collapsed" if classroom else "auto",
     )
     for warning in st.session_state.url_warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     # Fixed page CSS (no user text): less empty space above the charts, so the
     # contour is in view on a 1280x720 projector.
     st.html("<style>.block-container{padding-top:3.6rem}</style>")

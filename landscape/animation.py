@@ -238,9 +238,9 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
         range=[np.log10(lo) - 0.1, np.log10(hi) + 0.1],
         **figures.log_ticks(lo, hi),
     )
-    fig.update_xaxes(title_text=names[0], range=x_range, row=2, col=2)
+    fig.update_xaxes(title_text=figures.plain(names[0]), range=x_range, row=2, col=2)
     fig.update_yaxes(
-        title_text=_target(data) if data.n_features == 1 else names[1],
+        title_text=_target(data) if data.n_features == 1 else figures.plain(names[1]),
         range=y_range,
         row=2,
         col=2,

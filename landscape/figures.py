@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,7 +99,15 @@ CLASSROOM = Theme(
 
 def axis_title(name: str, feature: str) -> str:
     """'w1 (sepal_length)'; a bias weight reads 'w2 (bias)'."""
-    return f"{name} ({feature})"
+    return f"{name} ({plain(feature)})"
+
+
+def plain(text: str) -> str:
+    """User text (an uploaded column name) as Plotly shows it: no markup.
+
+    Plotly reads <b>, <a href> and friends in titles; escaped, they are text.
+    """
+    return html.escape(str(text), quote=False)
 
 
 def _style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
@@ -462,9 +471,9 @@ def data_figure(
             fig.add_trace(
                 go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line)
             )
-    fig.update_xaxes(title_text=data.feature_names[0])
+    fig.update_xaxes(title_text=plain(data.feature_names[0]))
     target = "label" if data.task == "classification" else "y"
-    fig.update_yaxes(title_text=target if one else data.feature_names[1])
+    fig.update_yaxes(title_text=target if one else plain(data.feature_names[1]))
     if not one:
         span = [float(x1.min()) - pad, float(x1.max()) + pad]
         fig.update_yaxes(range=span)

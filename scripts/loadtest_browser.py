@@ -54,7 +54,7 @@ async def _one(browser, url, who, steps, rec, think) -> None:
     rng = random.Random(who)
     try:
         started = time.perf_counter()
-        await page.goto(f"{url}/?{steps[0].query()}")
+        await page.goto(f"{url}/?{steps[0].query()}", timeout=300_000)
         await page.wait_for_function(
             f"document.querySelectorAll('{CHARTS}').length >= 3", timeout=300_000
         )

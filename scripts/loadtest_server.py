@@ -1,0 +1,102 @@
+"""The load test's server: `streamlit run app.py` on loopback, its log, RSS and CPU."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from landscape.browser import ROOT, free_port
+
+
+@contextlib.contextmanager
+def logged_server(timeout: float = 120.0):
+    """As landscape.browser.streamlit_server, keeping the server's log.
+
+    Yields (base URL, process, log file). The environment is passed on, so
+    STREAMLIT_* variables set a server option for one run.
+    """
+    port = free_port()
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"streamlit did not start on {url}")
+                time.sleep(0.2)
+            yield url, proc, log
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def server_errors(log) -> list[str]:
+    """Each traceback the server logged, by its last line."""
+    log.flush()
+    log.seek(0)
+    lines = log.read().splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        if "Traceback" in line:
+            tail = [x for x in lines[i + 1 : i + 300] if x and not x[0].isspace()]
+            found.append("server: " + (tail[0] if tail else line)[:300])
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MB, from /proc/<pid>/status."""
+    with open(f"/proc/{pid}/status") as f:
+        line = next(x for x in f if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, its finished threads included."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def sample_rss(pid: int, out: list[float], stop: asyncio.Event) -> None:
+    """Append the RSS every quarter second until stopped."""
+    while not stop.is_set():
+        out.append(rss_mb(pid))
+        await asyncio.sleep(0.25)
+
+
+async def probe_health(url: str, out: list[float], stop: asyncio.Event) -> None:
+    """Time GET /_stcore/health once a second, as a load balancer's probe would.
+
+    A probe with no answer in 30 s counts as inf (a timeout).
+    """
+
+    def get() -> float:
+        started = time.perf_counter()
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=30).read()
+        except OSError:
+            return float("inf")
+        return time.perf_counter() - started
+
+    while not stop.is_set():
+        out.append(await asyncio.to_thread(get))
+        await asyncio.sleep(1.0)

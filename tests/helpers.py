@@ -1,0 +1,78 @@
+"""Shared AppTest helpers: start the page, read its Plotly charts and its text."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success")
+
+
+def make_app(**query: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return run(at)
+
+
+def decode(value) -> np.ndarray:
+    """A Plotly array: a typed array {"dtype", "bdata", "shape"?} or a plain list."""
+    if isinstance(value, dict) and "bdata" in value:
+        dtype = np.dtype(value["dtype"]).newbyteorder("<")
+        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
+        if "shape" in value:
+            out = out.reshape([int(s) for s in str(value["shape"]).split(",")])
+        return out.astype(np.float64)
+    return np.array(value, dtype=np.float64)
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every Plotly chart on the page by its key, as parsed figure JSON."""
+    return {
+        c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+    }
+
+
+def live_xy(at: AppTest) -> np.ndarray:
+    """The contour's live path, (m+1, 2)."""
+    traces = charts(at)["contour"]["data"]
+    live = next(t for t in traces if str(t.get("name", "")).endswith("(live)"))
+    return np.stack([decode(live["x"]), decode(live["y"])], axis=-1)
+
+
+def path_names(at: AppTest) -> list[str]:
+    traces = charts(at)["contour"]["data"]
+    return [t["name"] for t in traces if t.get("mode") == "lines+markers"]
+
+
+def texts(at: AppTest) -> list[str]:
+    """The bodies of every element that Streamlit renders as Markdown."""
+    return [e.value for kind in TEXT_ELEMENTS for e in at.get(kind)]
+
+
+def strings(tree) -> list[str]:
+    """Every string inside a parsed JSON tree (titles, names, hover templates)."""
+    if isinstance(tree, str):
+        return [tree]
+    if isinstance(tree, dict):
+        return [s for v in tree.values() for s in strings(v)]
+    if isinstance(tree, list):
+        return [s for v in tree for s in strings(v)]
+    return []

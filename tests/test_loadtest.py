@@ -1,0 +1,40 @@
+"""The load test, small: 5 sessions of the real server at once, one in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts import loadtest, loadtest_plan
+
+SMALL = ["--sessions", "5", "--interactions", "5", "--browsers", "1", "--think",
+         "0.2", "--cooldown", "3", "--optimizers", "sgd,adam"]  # fmt: skip
+
+
+def test_plans_give_every_session_and_interaction_its_own_settings():
+    plans = [loadtest_plan.plan(i, 5) for i in range(30)]
+    runs = [s for p in plans for s in p]
+    assert len({(s.lr, s.w1, s.w2, s.seed) for s in runs}) == len(runs)
+    assert all(len(p) == 6 for p in plans)  # the page load, then 5 interactions
+    assert {s.optimizer for s in runs} == set(loadtest_plan.OPTIMIZERS)
+
+
+def test_verify_catches_a_session_that_received_another_sessions_run():
+    a, b = loadtest_plan.plan(0, 1)[1], loadtest_plan.plan(1, 1)[1]
+    got = [(who, s, loadtest_plan.label(s), loadtest_plan.expected(s))
+           for who, s in ((0, a), (1, b))]  # fmt: skip
+    assert loadtest_plan.verify(got) == []
+    # Swap the two paths: each session now holds the other's run.
+    (w0, s0, n0, p0), (w1, s1, n1, p1) = got
+    assert len(loadtest_plan.verify([(w0, s0, n1, p1), (w1, s1, n0, p0)])) == 2
+
+
+@pytest.mark.e2e
+def test_five_sessions_at_once_each_get_their_own_correct_runs():
+    report = loadtest.run(loadtest.parse_args(SMALL))
+
+    assert report["errors"] == 0, report["error_examples"]
+    assert report["page_loads"] == 5
+    assert report["interactions"] == 25
+    # Every page and every interaction was checked against the engine.
+    assert report["verified_paths"] == 30
+    assert report["rss_after_mb"] <= 1.5 * report["rss_before_mb"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -14,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from landscape import optimizers
+from tests.helpers import click, decode, make_app, run
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = 151  # app.GRID; importing app.py would run the page
@@ -27,35 +27,7 @@ def _clear_caches():
     yield
 
 
-def make_app(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click()
-    return run(at)
-
-
 # --- reading Plotly figure JSON ----------------------------------------------
-def decode(value) -> np.ndarray:
-    """A Plotly array: a typed array {"dtype", "bdata", "shape"?} or a plain list."""
-    if isinstance(value, dict) and "bdata" in value:
-        dtype = np.dtype(value["dtype"]).newbyteorder("<")
-        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
-        if "shape" in value:
-            out = out.reshape([int(s) for s in str(value["shape"]).split(",")])
-        return out.astype(np.float64)
-    # JSON null (NaN) becomes nan, so finiteness checks see it.
-    return np.array(value, dtype=np.float64)
 
 
 def chart(at: AppTest, key: str) -> dict:

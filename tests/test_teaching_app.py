@@ -3,7 +3,6 @@ the TensorFlow code, classroom mode, hidden controls and lessons."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import urllib.parse
@@ -16,6 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from landscape import animation, datasets, lessons, state
+from tests.helpers import decode, make_app, run
 
 ROOT = Path(__file__).resolve().parents[1]
 CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
@@ -30,28 +30,6 @@ def _clear_caches():
 
 
 # --- driving the app (the same helpers as tests/test_app.py) -----------------
-def make_app(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def decode(value) -> np.ndarray:
-    """A Plotly array: a typed array {"dtype", "bdata", "shape"?} or a plain list."""
-    if isinstance(value, dict) and "bdata" in value:
-        dtype = np.dtype(value["dtype"]).newbyteorder("<")
-        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
-        if "shape" in value:
-            out = out.reshape([int(s) for s in str(value["shape"]).split(",")])
-        return out.astype(np.float64)
-    return np.array(value, dtype=np.float64)
 
 
 def chart_element(at: AppTest, key: str):

@@ -1,4 +1,8 @@
-"""Fixtures for the real-browser tests: one app server and one Chromium per session."""
+"""Fixtures for the real-browser tests: one app server and one Chromium per module.
+
+Module scope, not session: Playwright's sync API allows one live instance per
+thread, and tests/test_export.py starts its own after these modules.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ import pytest
 from landscape.browser import chromium, streamlit_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server():
     with streamlit_server() as (url, _):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     with chromium() as b:
         yield b

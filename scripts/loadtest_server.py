@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 
-from landscape.browser import ROOT, free_port
+from landscape.browser import streamlit_server
 
 
 @contextlib.contextmanager
@@ -21,32 +19,9 @@ def logged_server(timeout: float = 120.0):
     Yields (base URL, process, log file). The environment is passed on, so
     STREAMLIT_* variables set a server option for one run.
     """
-    port = free_port()
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                with contextlib.suppress(OSError):
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"streamlit did not start on {url}")
-                time.sleep(0.2)
+        with streamlit_server(timeout=timeout, log=log) as (url, proc):
             yield url, proc, log
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def server_errors(log) -> list[str]:

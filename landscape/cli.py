@@ -166,7 +166,7 @@ def _data_settings(args, data) -> dict:
 
 
 def _train(args) -> dict:
-    from landscape import optimizers, trainer
+    from landscape import optimizers, runspec, trainer
     from landscape.config import RunConfig, Schedule, make_params
 
     data = _dataset(args)
@@ -186,18 +186,11 @@ def _train(args) -> dict:
         seed=args.seed,
     )
     traj = trainer.run(data, cfg)
-    settings = _data_settings(args, data) | {
-        "loss": cfg.loss,
-        "optimizer": cfg.optimizer,
-        "learning_rate": cfg.learning_rate,
-        "steps": cfg.steps,
-        "start": list(cfg.start),
-        "params": spec.resolve(cfg.param_dict),
-        "schedule": vars(schedule) | {"decay_steps": schedule.steps_for(cfg.steps)},
-        "batch_size": cfg.batch_size,
-        "seed": cfg.seed,
-        "xla": traj.compiled,
-    }
+    settings = (
+        _data_settings(args, data)
+        | runspec.config_settings(cfg)
+        | {"xla": traj.compiled}
+    )
     return {
         "weights": traj.weights.tolist(),
         "losses": traj.losses.tolist(),

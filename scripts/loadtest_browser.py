@@ -18,6 +18,8 @@ import numpy as np
 
 from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS
 
+TIMEOUT = 240_000  # ms: a page not drawn by then is an error
+FAILED = "document.querySelector('[data-testid=\"stException\"]')"
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 LIVE = """() => {
   const plot = document.querySelector('.js-plotly-plot');
@@ -40,8 +42,8 @@ class _Page:
 
 
 async def _read(page, seconds: float) -> _Page:
-    live = await page.evaluate(LIVE)
     errors = await page.locator('[data-testid="stException"]').all_inner_texts()
+    live = await page.evaluate(LIVE) or {"name": "", "x": [], "y": []}
     xy = np.stack([np.array(live["x"]), np.array(live["y"])], axis=-1)
     return _Page(seconds, live["name"], xy.astype(np.float32), errors)
 
@@ -54,11 +56,12 @@ async def _one(browser, url, who, steps, rec, think) -> None:
     rng = random.Random(who)
     try:
         started = time.perf_counter()
-        await page.goto(f"{url}/?{steps[0].query()}", timeout=300_000)
-        await page.wait_for_function(
-            f"document.querySelectorAll('{CHARTS}').length >= 3", timeout=300_000
+        await page.goto(f"{url}/?{steps[0].query()}", timeout=TIMEOUT)
+        await page.wait_for_function(  # drawn, or failed: either way, done
+            f"() => ({FAILED}) || (document.querySelector('{CHARTS}') && "
+            f"({LIVE})() && {IDLE})",
+            timeout=TIMEOUT,
         )
-        await page.wait_for_function(IDLE, timeout=300_000)
         rec.page(who, steps[0], await _read(page, time.perf_counter() - started), True)
         for s in steps[1:]:
             s = replace(steps[0], lr=s.lr)  # a browser session changes the rate
@@ -69,13 +72,15 @@ async def _one(browser, url, who, steps, rec, think) -> None:
             await box.press("Enter")
             label = f"{run_label(s.optimizer, s.lr)} (live)"
             await page.wait_for_function(
-                f"() => (({LIVE})() || {{}}).name === {json.dumps(label)} && {IDLE}",
-                timeout=300_000,
+                f"() => ({FAILED}) || "
+                f"((({LIVE})() || {{}}).name === {json.dumps(label)} && {IDLE})",
+                timeout=TIMEOUT,
             )
             rec.page(who, s, await _read(page, time.perf_counter() - started), False)
     except Exception as e:
         with rec.lock:
-            rec.errors.append(f"browser session {who}: {type(e).__name__}: {e}")
+            first = (str(e).splitlines() or [""])[0]
+            rec.errors.append(f"browser session {who}: {type(e).__name__}: {first}")
     finally:
         await context.close()
 

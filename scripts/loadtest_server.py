@@ -8,8 +8,11 @@ import os
 import tempfile
 import time
 import urllib.request
+from unittest import mock
 
 from landscape.browser import streamlit_server
+
+WATCHER = "STREAMLIT_SERVER_FILE_WATCHER_TYPE"
 
 
 @contextlib.contextmanager
@@ -19,7 +22,10 @@ def logged_server(timeout: float = 120.0):
     Yields (base URL, process, log file). The environment is passed on, so
     STREAMLIT_* variables set a server option for one run.
     """
-    with tempfile.TemporaryFile("w+") as log:
+    # As deployed (see the Dockerfile): no source watching, so an edit to the
+    # code during a run neither reloads modules nor recompiles the engines.
+    watcher = {WATCHER: os.environ.get(WATCHER, "none")}
+    with tempfile.TemporaryFile("w+") as log, mock.patch.dict(os.environ, watcher):
         with streamlit_server(timeout=timeout, log=log) as (url, proc):
             yield url, proc, log
 

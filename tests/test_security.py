@@ -12,8 +12,6 @@ from tests.helpers import ROOT, make_app, run, texts
 
 SERVED = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
 ENGINE = sorted((ROOT / "landscape").glob("*.py"))
-# Caches known to be unbounded, with what fixes them (see the robustness report).
-UNBOUNDED = {"_uploads": "a process-wide dict of every upload, never evicted"}
 
 
 def tree(path: Path) -> ast.Module:
@@ -66,12 +64,7 @@ def caches():
                 for deco in node.decorator_list:
                     text = ast.unparse(deco)
                     if "cache_data" in text or "cache_resource" in text:
-                        yield pytest.param(
-                            node.name, deco, id=node.name,
-                            marks=[pytest.mark.xfail(strict=True,
-                                                     reason=UNBOUNDED[node.name])]
-                            if node.name in UNBOUNDED else [],
-                        )  # fmt: skip
+                        yield pytest.param(node.name, deco, id=node.name)
 
 
 @pytest.mark.parametrize("name, deco", list(caches()))

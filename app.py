@@ -36,6 +36,10 @@ LR_STOPS = sorted(
 )
 DEFAULT_LINEUP = ["sgd", "momentum", "rmsprop", "adam"]
 LR_HINT = "Usually between 0.001 and 0.1: too large overshoots, too small is slow."
+NO_CROSS_ENTROPY = (
+    "Cross-entropy is not offered: it needs labels that are all 0 or 1, "
+    "and this data set's labels are other numbers (regression)."
+)
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,8 @@ def render_loss(task: str) -> str:
         label_visibility="collapsed",
     )
     st.sidebar.caption(LOSSES[loss])
+    if task != "classification":
+        st.sidebar.caption(NO_CROSS_ENTROPY)
     return loss
 
 

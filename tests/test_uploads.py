@@ -134,6 +134,7 @@ def test_non_binary_labels_switch_cross_entropy_to_an_allowed_loss():
     # loss radio offers L2 and L1 only, switching to L2. No error, no exception.
     at = started()
     assert at.radio(key="in_loss").value == "cross_entropy"
+    assert not any("needs labels that are all 0 or 1" in t for t in page_texts(at))
     upload(at, "three_classes.csv", b"x,label\n0,0\n1,1\n2,2\n3,1\n")
 
     assert [e.value for e in at.error] == []
@@ -144,6 +145,7 @@ def test_non_binary_labels_switch_cross_entropy_to_an_allowed_loss():
     ]
     assert at.radio(key="in_loss").value == "mse"
     assert at.query_params["loss"] == "mse"
+    assert any("needs labels that are all 0 or 1" in t for t in page_texts(at))
     assert np.isfinite(live_xy(at)).all()
 
 

@@ -1,4 +1,4 @@
-"""Shared AppTest helpers: start the page, read its Plotly charts and its text."""
+"""Shared test helpers: small data sets; AppTest: start the page, read its charts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,53 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from landscape.datasets import Dataset
+
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success")
+
+# --- small data sets ------------------------------------------------------------
+
+
+def two_blobs(
+    n: int,
+    seed: int,
+    positive: tuple[float, float],
+    negative: tuple[float, float],
+    scale: float,
+) -> Dataset:
+    """Two Gaussian classes of std ``scale``, labels alternating in a random order.
+
+    Returns x (n, 2) and y (n,) as a classification Dataset named "blobs".
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(n) % 2).astype(np.float64)
+    centres = np.where(y[:, None] == 1, positive, negative)
+    x = centres + rng.normal(scale=scale, size=(n, 2))
+    return Dataset(
+        x.astype(np.float32),
+        y.astype(np.float32),
+        ("x1", "x2"),
+        "classification",
+        "blobs",
+        2,
+    )
+
+
+def line_dataset(feature: np.ndarray, y: np.ndarray) -> Dataset:
+    """Regression Dataset "line" with x (n, 2) = [feature, 1]: w2 is the bias."""
+    x = np.stack([feature, np.ones(len(feature))], axis=1)
+    return Dataset(
+        x.astype(np.float32),
+        y.astype(np.float32),
+        ("x", "bias"),
+        "regression",
+        "line",
+        1,
+    )
+
+
+# --- driving the app --------------------------------------------------------------
 
 
 def make_app(**query: str | list[str]) -> AppTest:

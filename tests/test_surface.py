@@ -5,38 +5,19 @@ import pytest
 
 from landscape import surface
 from landscape.datasets import Dataset
+from tests.helpers import line_dataset, two_blobs
 
 
 def blobs(n: int = 30, seed: int = 1) -> Dataset:
     """Two classes with unequal means, so the surface is not symmetric in w1, w2."""
-    rng = np.random.default_rng(seed)
-    y = rng.permutation(np.arange(n) % 2).astype(np.float64)
-    centres = np.where(y[:, None] == 1, [1.5, 0.3], [-0.5, -1.0])
-    x = centres + rng.normal(scale=0.8, size=(n, 2))
-    return Dataset(
-        x.astype(np.float32),
-        y.astype(np.float32),
-        ("x1", "x2"),
-        "classification",
-        "blobs",
-        2,
-    )
+    return two_blobs(n, seed, positive=(1.5, 0.3), negative=(-0.5, -1.0), scale=0.8)
 
 
 def line(n: int = 30, seed: int = 1, noise: float = 0.3) -> Dataset:
     """y = 2 x + 1 + noise, with the bias column of ones."""
     rng = np.random.default_rng(seed)
     feature = rng.uniform(-2.0, 2.0, n)
-    y = 2.0 * feature + 1.0 + noise * rng.normal(size=n)
-    x = np.stack([feature, np.ones(n)], axis=1)
-    return Dataset(
-        x.astype(np.float32),
-        y.astype(np.float32),
-        ("x", "bias"),
-        "regression",
-        "line",
-        1,
-    )
+    return line_dataset(feature, 2.0 * feature + 1.0 + noise * rng.normal(size=n))
 
 
 def numpy_loss(data: Dataset, loss: str, w: np.ndarray) -> np.ndarray:

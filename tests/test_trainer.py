@@ -14,40 +14,21 @@ import tensorflow as tf
 from landscape import optimizers, surface, trainer
 from landscape.config import MAX_STEPS, Schedule
 from landscape.datasets import Dataset
+from tests.helpers import line_dataset, two_blobs
 
 # --- data -------------------------------------------------------------------
 
 
 def blobs(n: int = 40, seed: int = 0) -> Dataset:
     """Two overlapping Gaussian classes with unequal means: w1 and w2 move apart."""
-    rng = np.random.default_rng(seed)
-    y = rng.permutation(np.arange(n) % 2).astype(np.float64)
-    centres = np.where(y[:, None] == 1, [1.2, 0.4], [-0.8, -0.6])
-    x = centres + rng.normal(scale=0.9, size=(n, 2))
-    return Dataset(
-        x.astype(np.float32),
-        y.astype(np.float32),
-        ("x1", "x2"),
-        "classification",
-        "blobs",
-        2,
-    )
+    return two_blobs(n, seed, positive=(1.2, 0.4), negative=(-0.8, -0.6), scale=0.9)
 
 
 def line(n: int = 40, seed: int = 0, scale: float = 1.0) -> Dataset:
     """y = 1.5 x - 0.5 + noise, with the bias column of ones."""
     rng = np.random.default_rng(seed)
     feature = rng.normal(scale=scale, size=n)
-    y = 1.5 * feature - 0.5 + rng.normal(scale=0.3, size=n)
-    x = np.stack([feature, np.ones(n)], axis=1)
-    return Dataset(
-        x.astype(np.float32),
-        y.astype(np.float32),
-        ("x", "bias"),
-        "regression",
-        "line",
-        1,
-    )
+    return line_dataset(feature, 1.5 * feature - 0.5 + rng.normal(scale=0.3, size=n))
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -87,6 +87,35 @@ def decode(value) -> np.ndarray:
     return np.array(value, dtype=np.float64)
 
 
+def chart_element(at: AppTest, key: str):
+    """The one Plotly chart element whose key is ``key``."""
+    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return found
+
+
+def chart(at: AppTest, key: str) -> dict:
+    return json.loads(chart_element(at, key).proto.spec)
+
+
+def paths(at: AppTest) -> list[dict]:
+    """The contour's path traces (one per run), live first."""
+    return [t for t in chart(at, "contour")["data"] if t.get("mode") == "lines+markers"]
+
+
+def path_xy(trace: dict) -> np.ndarray:
+    return np.stack([decode(trace["x"]), decode(trace["y"])], axis=-1)
+
+
+def query_all(at: AppTest, name: str) -> list[str]:
+    """Every value of a query parameter (AppTest collapses a single one to str)."""
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
 def charts(at: AppTest) -> dict[str, dict]:
     """Every Plotly chart on the page by its key, as parsed figure JSON."""
     return {

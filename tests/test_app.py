@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -13,7 +12,17 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from landscape import optimizers
-from tests.helpers import click, decode, make_app, run
+from tests.helpers import (
+    chart,
+    click,
+    decode,
+    make_app,
+    path_xy,
+    paths,
+    query_all,
+    run,
+    warnings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = 151  # app.GRID; importing app.py would run the page
@@ -30,38 +39,14 @@ def _clear_caches():
 # --- reading Plotly figure JSON ----------------------------------------------
 
 
-def chart(at: AppTest, key: str) -> dict:
-    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    return json.loads(found.proto.spec)
-
-
-def paths(at: AppTest) -> list[dict]:
-    """The contour's path traces (one per run), live first."""
-    return [t for t in chart(at, "contour")["data"] if t.get("mode") == "lines+markers"]
-
-
-def path_xy(trace: dict) -> np.ndarray:
-    return np.stack([decode(trace["x"]), decode(trace["y"])], axis=-1)
-
-
 def live(at: AppTest) -> dict:
     first = paths(at)[0]
     assert first["name"].endswith("(live)")
     return first
 
 
-def query_all(at: AppTest, name: str) -> list[str]:
-    """Every value of a query parameter (AppTest collapses a single one to str)."""
-    value = at.query_params.get(name, [])
-    return [value] if isinstance(value, str) else list(value)
-
-
 def pin_lrs(at: AppTest) -> list[float]:
     return [float(re.search(r"lr=([^,]+)", p).group(1)) for p in query_all(at, "pin")]
-
-
-def warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
 
 
 # --- 1. default page ---------------------------------------------------------

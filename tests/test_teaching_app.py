@@ -15,7 +15,17 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from landscape import animation, datasets, lessons, state
-from tests.helpers import decode, make_app, run
+from tests.helpers import (
+    chart,
+    chart_element,
+    decode,
+    make_app,
+    path_xy,
+    paths,
+    query_all,
+    run,
+    warnings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
@@ -29,35 +39,7 @@ def _clear_caches():
     yield
 
 
-# --- driving the app (the same helpers as tests/test_app.py) -----------------
-
-
-def chart_element(at: AppTest, key: str):
-    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    return found
-
-
-def chart(at: AppTest, key: str) -> dict:
-    return json.loads(chart_element(at, key).proto.spec)
-
-
-def paths(at: AppTest) -> list[dict]:
-    """The contour's path traces (one per run), live first."""
-    return [t for t in chart(at, "contour")["data"] if t.get("mode") == "lines+markers"]
-
-
-def path_xy(trace: dict) -> np.ndarray:
-    return np.stack([decode(trace["x"]), decode(trace["y"])], axis=-1)
-
-
-def query_all(at: AppTest, name: str) -> list[str]:
-    """Every value of a query parameter (AppTest collapses a single one to str)."""
-    value = at.query_params.get(name, [])
-    return [value] if isinstance(value, str) else list(value)
-
-
-def warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+# --- driving the app -----------------------------------------------------------
 
 
 def numbers(text: str) -> list[float]:

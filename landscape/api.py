@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from landscape import export, figures, movie, raster, views
 from landscape.config import RunConfig
-from landscape.datasets import Dataset
+from landscape.dataset import Dataset
 from landscape.runspec import RunSpec, config_settings, labels, parse_run
 from landscape.state import MAX_RUNS
 from landscape.surface import Surface, loss_surface

@@ -137,11 +137,11 @@ def _params(pairs: list[str]) -> dict[str, float]:
 
 
 def _dataset(args):
-    from landscape import datasets
+    from landscape import csvfile, datasets
 
     if args.data:
         try:
-            return datasets.load_csv(args.data, name=os.path.basename(args.data))
+            return csvfile.load_csv(args.data, name=os.path.basename(args.data))
         except OSError as e:
             raise BadInput(f"cannot read {args.data}: {e.strerror or e}") from None
     args.dataset = args.dataset or "blobs"

@@ -12,7 +12,7 @@ import numpy as np
 
 from landscape import optimizers
 from landscape.config import RunConfig
-from landscape.datasets import Dataset
+from landscape.dataset import Dataset
 
 _LOSS = {
     "cross_entropy": (

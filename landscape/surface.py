@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from landscape import losses
-from landscape.datasets import Dataset
+from landscape.dataset import Dataset
 
 GRID_RANGE = (3, 401)
 RANGE_LIMIT = 1e4  # |w| bound for a surface's axes

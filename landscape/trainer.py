@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from landscape import losses, optimizers
 from landscape.config import RunConfig
-from landscape.datasets import Dataset
+from landscape.dataset import Dataset
 
 CHUNK = 1024  # steps per compiled call: fixed, so the step count never changes shapes
 BATCH_CELLS = 1 << 22  # cap on a mini-batch chunk's (steps, n) weight matrix

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from landscape.datasets import Dataset
+from landscape.dataset import Dataset
 from landscape.surface import Surface, loss_surface
 from landscape.trainer import Trajectory
 

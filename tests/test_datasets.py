@@ -1,16 +1,11 @@
-"""Tests for landscape.datasets: presets, their geometry, and CSV validation."""
+"""Tests for landscape.datasets, .dataset and .csvfile: presets, geometry, CSV rules."""
 
 import numpy as np
 import pytest
 
-from landscape import datasets
-from landscape.datasets import (
-    MAX_CSV_BYTES,
-    MAX_CSV_ROWS,
-    PRESETS,
-    load_csv,
-    make_dataset,
-)
+from landscape.csvfile import MAX_CSV_BYTES, MAX_CSV_ROWS, load_csv
+from landscape.dataset import Dataset
+from landscape.datasets import PRESETS, make_dataset
 
 RANDOM_PRESETS = [name for name in PRESETS if name != "iris"]
 SHAPES = {
@@ -182,7 +177,7 @@ def test_range_limits_are_accepted():
 
 def test_dataset_rejects_wrong_shapes():
     with pytest.raises(ValueError, match="x must be"):
-        datasets.Dataset(
+        Dataset(
             np.zeros((3, 3), np.float32),
             np.zeros(3, np.float32),
             ("a", "b"),

@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from landscape import optimizers, surface, trainer
 from landscape.config import MAX_STEPS, Schedule
-from landscape.datasets import Dataset
+from landscape.dataset import Dataset
 from tests.helpers import line_dataset, two_blobs
 
 # --- data -------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.runtime.state.common import TESTING_KEY
 
-from landscape import datasets
+from landscape import csvfile
 from tests.helpers import ROOT, charts, live_xy, make_app, path_names, run, strings
 from tests.helpers import texts as page_texts
 
@@ -95,11 +95,11 @@ def test_a_bad_upload_is_one_line_naming_where_and_keeps_everything(name, raw, w
 def test_the_size_limit_is_the_same_in_the_server_and_the_app():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == 5  # MB, Streamlit's own check
-    assert datasets.MAX_CSV_BYTES == FIVE_MB  # the app's in-memory check
+    assert csvfile.MAX_CSV_BYTES == FIVE_MB  # the app's in-memory check
     # Exactly at the limit is allowed: the rows parse (and then are too many).
     exact = b"x,label\n" + b"1,0\n" * ((FIVE_MB - 8) // 4)
     with pytest.raises(ValueError, match="too many rows"):
-        datasets.load_csv(exact + b"\n" * (FIVE_MB - len(exact)))
+        csvfile.load_csv(exact + b"\n" * (FIVE_MB - len(exact)))
 
 
 def name_the_upload(at, filename: str) -> None:

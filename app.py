@@ -11,7 +11,6 @@ import numpy as np
 import streamlit as st
 
 from landscape import (
-    animation,
     datasets,
     figures,
     optimizers,
@@ -21,6 +20,7 @@ from landscape import (
     views,
 )
 from landscape.config import SCHEDULE_HELP, SCHEDULES
+from landscape.figures import animation
 from landscape.losses import LOSSES
 from landscape.state import MAX_RUNS, ExplorerState, Pin
 from ui import exports, teaching

@@ -14,7 +14,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from landscape import animation, datasets, lessons, state
+from landscape import datasets, lessons, state
+from landscape.figures import animation
 from tests.helpers import (
     chart,
     chart_element,

@@ -1,9 +1,9 @@
 """Playback: one Plotly figure whose frames move every run's step in every view.
 
-Kept apart from figures.py only for size; like it, data goes in and a
-go.Figure comes out. Frames carry only the moving traces (the current point on
-each path, the marker on each loss curve, each run's boundary), never the
-surface, and every axis range is fixed, so Plotly redraws nothing else.
+Like the other figures, data goes in and a go.Figure comes out. Frames carry
+only the moving traces (the current point on each path, the marker on each loss
+curve, each run's boundary), never the surface, and every axis range is fixed,
+so Plotly redraws nothing else.
 """
 
 from __future__ import annotations
@@ -12,13 +12,22 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from landscape import figures
-from landscape.datasets import Dataset
-from landscape.figures import SCREEN, RunView, Theme
+from landscape.dataset import Dataset
+from landscape.figures.charts import data_figure, loss_line
+from landscape.figures.contour import contour_figure, path_line
+from landscape.figures.controls import add_controls
+from landscape.figures.theme import (
+    SCREEN,
+    RunView,
+    Theme,
+    axis_title,
+    log_ticks,
+    plain,
+    style,
+)
 from landscape.surface import Surface
 
 MAX_FRAMES = 300
-SPEEDS = {"0.5x": 160, "1x": 80, "2x": 40, "4x": 20}  # ms per frame
 CURVE_POINTS = 40  # a one-feature boundary's sigmoid curve
 
 
@@ -90,7 +99,7 @@ def _moving_traces(run: RunView, xs: np.ndarray, theme: Theme) -> list[go.Scatte
             mode="lines",
             showlegend=False,
             hoverinfo="skip",
-            line=dict(color=run.color, width=theme.line, dash=run.dash),
+            line=run.line(theme),
         ),
     ]
 
@@ -116,39 +125,17 @@ def _target(data: Dataset) -> str:
 
 
 def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
-    contour = figures.contour_figure(surface, [], data.feature_names, theme)
+    contour = contour_figure(surface, [], data.feature_names, theme)
     for trace in contour.data:
         fig.add_trace(trace, row=1, col=1)
     for run in runs:
-        t = run.trajectory
-        fig.add_trace(
-            go.Scatter(
-                x=t.weights[:, 0],
-                y=t.weights[:, 1],
-                mode="lines",
-                name=run.label,
-                legendgroup=run.label,
-                opacity=0.55,
-                hoverinfo="skip",
-                line=dict(color=run.color, width=theme.line, dash=run.dash),
-            ),
-            row=1,
-            col=1,
+        path = path_line(run, theme, mode="lines", opacity=0.55, hoverinfo="skip")
+        fig.add_trace(path, row=1, col=1)
+        loss = loss_line(
+            run, theme, showlegend=False, legendgroup=run.label, hoverinfo="skip"
         )
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(len(t.losses)),
-                y=t.losses,
-                mode="lines",
-                showlegend=False,
-                legendgroup=run.label,
-                hoverinfo="skip",
-                line=dict(color=run.color, width=theme.line, dash=run.dash),
-            ),
-            row=1,
-            col=2,
-        )
-    for trace in figures.data_figure(data, [], theme).data:
+        fig.add_trace(loss, row=1, col=2)
+    for trace in data_figure(data, [], theme).data:
         trace.showlegend = False
         fig.add_trace(trace, row=2, col=2)
 
@@ -206,8 +193,8 @@ def playback_figure(
         for s in steps
     ]
     _axes(fig, surface, runs, data, x_range, y_range, theme)
-    _controls(fig, steps, theme)
-    figures._style(fig, theme, height)
+    add_controls(fig, steps, theme)
+    style(fig, theme, height)
     fig.frames = frames
     return fig
 
@@ -215,13 +202,13 @@ def playback_figure(
 def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
     names = data.feature_names
     fig.update_xaxes(
-        title_text=figures.axis_title("w1", names[0]),
+        title_text=axis_title("w1", names[0]),
         row=1,
         col=1,
         range=[float(surface.w1[0]), float(surface.w1[-1])],
     )
     fig.update_yaxes(
-        title_text=figures.axis_title("w2", names[1]),
+        title_text=axis_title("w2", names[1]),
         row=1,
         col=1,
         range=[float(surface.w2[0]), float(surface.w2[-1])],
@@ -236,11 +223,11 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
         row=1,
         col=2,
         range=[np.log10(lo) - 0.1, np.log10(hi) + 0.1],
-        **figures.log_ticks(lo, hi),
+        **log_ticks(lo, hi),
     )
-    fig.update_xaxes(title_text=figures.plain(names[0]), range=x_range, row=2, col=2)
+    fig.update_xaxes(title_text=plain(names[0]), range=x_range, row=2, col=2)
     fig.update_yaxes(
-        title_text=_target(data) if data.n_features == 1 else figures.plain(names[1]),
+        title_text=_target(data) if data.n_features == 1 else plain(names[1]),
         range=y_range,
         row=2,
         col=2,
@@ -248,66 +235,3 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
     fig.update_annotations(font_size=theme.title)
     # The loss axis beside it carries the scale; a colour bar would crowd it.
     fig.update_traces(showscale=False, selector=dict(type="contour"))
-
-
-def _controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
-    def play(ms: int) -> dict:
-        return {
-            "frame": {"duration": ms, "redraw": False},
-            "fromcurrent": True,
-            "transition": {"duration": 0},
-            "mode": "immediate",
-        }
-
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    buttons = [
-        dict(label="▶ Play", method="animate", args=[None, play(SPEEDS["1x"])]),
-        dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
-    ]
-    buttons += [
-        dict(label=name, method="animate", args=[None, play(ms)])
-        for name, ms in SPEEDS.items()
-        if name != "1x"
-    ]
-    fig.update_layout(
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="right",
-                x=0,
-                y=1.2,
-                xanchor="left",
-                yanchor="top",
-                buttons=buttons,
-                font=dict(size=theme.tick),
-                pad=dict(t=4, r=4),
-            )
-        ],
-        sliders=[
-            dict(
-                active=0,
-                x=0.42,
-                len=0.58,
-                y=1.24,
-                yanchor="top",
-                currentvalue=dict(
-                    prefix="step ", font=dict(size=theme.tick, color="#222222")
-                ),
-                # Hundreds of step labels would crowd the titles: the current
-                # step is shown above the slider instead.
-                font=dict(color="rgba(0,0,0,0)"),
-                ticklen=0,
-                steps=[
-                    dict(
-                        label=str(s),
-                        method="animate",
-                        args=[[str(s)], {**pause, "transition": {"duration": 0}}],
-                    )
-                    for s in steps
-                ],
-            )
-        ],
-        # Controls on top, where a projector cuts nothing off; legend below.
-        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
-        margin=dict(b=90, t=115),
-    )

@@ -1,0 +1,134 @@
+"""The charts beside the surface: loss per step, and the data with each run's fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from landscape.dataset import Dataset
+from landscape.figures.theme import (
+    SCREEN,
+    RunView,
+    Theme,
+    finite_span,
+    log_ticks,
+    plain,
+    style,
+)
+
+
+def loss_line(run: RunView, theme: Theme, **options) -> go.Scatter:
+    """A run's full-data loss against step, with its line style; options (name,
+    hover, legend) are the caller's."""
+    t = run.trajectory
+    return go.Scatter(
+        x=np.arange(len(t.losses)),
+        y=t.losses,
+        mode="lines",
+        line=run.line(theme),
+        **options,
+    )
+
+
+def loss_figure(
+    runs: list[RunView], theme: Theme = SCREEN, height: int = 420, legend: bool = True
+) -> go.Figure:
+    """Full-data loss against step for every run, on a log y axis."""
+    fig = go.Figure()
+    for run in runs:
+        fig.add_trace(
+            loss_line(
+                run,
+                theme,
+                name=run.label,
+                hovertemplate=f"<b>{run.label}</b><br>step %{{x}}<br>loss %{{y:.5g}}"
+                "<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="step")
+    losses = [r.trajectory.losses for r in runs if len(r.trajectory.losses)]
+    ticks = log_ticks(*finite_span(losses))
+    fig.update_yaxes(title_text="loss (log scale)", type="log", **ticks)
+    fig.update_layout(showlegend=legend, title=dict(text="Loss per step"))
+    return style(fig, theme, height)
+
+
+def _boundary(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray | None:
+    """y values of a run's boundary (or regression line) over xs."""
+    if data.n_features == 1:
+        return w[0] * xs + w[1] if data.task == "regression" else None
+    if abs(w[1]) < 1e-12:
+        return None
+    return -w[0] / w[1] * xs  # w1*x1 + w2*x2 = 0
+
+
+def _points(x0: np.ndarray, x1: np.ndarray, data: Dataset, theme: Theme) -> list:
+    """The data as markers: one trace per label, or one for a regression."""
+    if data.task != "classification":
+        marker = dict(size=theme.marker, color="#606060")
+        return [go.Scatter(x=x0, y=x1, mode="markers", name="data", marker=marker)]
+    traces = []
+    for label, symbol in ((0, "circle-open"), (1, "x")):
+        keep = data.y == label
+        traces.append(
+            go.Scatter(
+                x=x0[keep],
+                y=x1[keep],
+                mode="markers",
+                name=f"label {label}",
+                marker=dict(
+                    symbol=symbol,
+                    size=theme.marker + 1,
+                    color="#404040" if label else "#808080",
+                ),
+            )
+        )
+    return traces
+
+
+def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
+    """The run's last step over xs: P(label 1) for one feature, else its line."""
+    if len(run.trajectory.weights) == 0:
+        return []
+    w = run.trajectory.weights[-1].astype(np.float64)
+    line = run.line(theme)
+    if data.n_features == 1 and data.task == "classification":
+        probability = 1 / (1 + np.exp(-(w[0] * xs + w[1])))
+        name = f"{run.label}: P(label 1)"
+        return [go.Scatter(x=xs, y=probability, mode="lines", name=name, line=line)]
+    ys = _boundary(data, w, xs)
+    if ys is None:
+        return []
+    return [go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line)]
+
+
+def data_figure(
+    data: Dataset,
+    runs: list[RunView],
+    theme: Theme = SCREEN,
+    height: int = 420,
+    legend: bool = True,
+) -> go.Figure:
+    """The data, with each run's decision boundary (or line) at its last step."""
+    one = data.n_features == 1
+    x0 = data.x[:, 0]
+    x1 = data.y if one else data.x[:, 1]
+    fig = go.Figure(_points(x0, x1, data, theme))
+    pad = 0.05 * (x0.max() - x0.min() + 1e-9)
+    xs = np.linspace(x0.min() - pad, x0.max() + pad, 100)
+    for run in runs:
+        for trace in _fit(run, data, xs, theme):
+            fig.add_trace(trace)
+    fig.update_xaxes(title_text=plain(data.feature_names[0]))
+    target = "label" if data.task == "classification" else "y"
+    fig.update_yaxes(title_text=target if one else plain(data.feature_names[1]))
+    if not one:
+        span = [float(x1.min()) - pad, float(x1.max()) + pad]
+        fig.update_yaxes(range=span)
+    title = (
+        "Data and each run's boundary"
+        if data.task == "classification"
+        else ("Data and each run's line")
+    )
+    fig.update_layout(showlegend=legend, title=dict(text=title))
+    return style(fig, theme, height)

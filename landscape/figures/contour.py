@@ -1,0 +1,263 @@
+"""The loss surface with every run's path: a contour in 2D, a surface in 3D."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from landscape.figures.theme import (
+    MAX_MARKERS,
+    SCREEN,
+    SURFACE_SCALE,
+    RunView,
+    Theme,
+    axis_title,
+    log_levels,
+    style,
+)
+from landscape.surface import Surface
+
+
+@dataclass(frozen=True, eq=False)
+class Arrow:
+    """An arrow on the contour, from start (2,) to end (2,), with its label."""
+
+    start: np.ndarray
+    end: np.ndarray
+    color: str
+    label: str
+
+
+def path_line(run: RunView, theme: Theme, **options) -> go.Scatter:
+    """A run's path over the contour, in its legend group, with its line style;
+    options (mode, hover, markers) are the caller's."""
+    t = run.trajectory
+    return go.Scatter(
+        x=t.weights[:, 0],
+        y=t.weights[:, 1],
+        name=run.label,
+        legendgroup=run.label,
+        line=run.line(theme),
+        **options,
+    )
+
+
+def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
+    t = run.trajectory
+    if len(t.weights) == 0:
+        return []
+    steps = np.arange(len(t.weights))
+    custom = np.stack([steps, t.losses], axis=-1).astype(np.float32)
+    hover = (
+        f"<b>{run.label}</b><br>step %{{customdata[0]:d}}<br>w1 %{{x:.4f}}"
+        "<br>w2 %{y:.4f}<br>loss %{customdata[1]:.5g}<extra></extra>"
+    )
+    path = path_line(
+        run,
+        theme,
+        customdata=custom,
+        mode="lines+markers",
+        hovertemplate=hover,
+        marker=dict(
+            symbol=run.symbol,
+            size=theme.marker,
+            color=run.color,
+            maxdisplayed=MAX_MARKERS,
+            line=dict(color="white", width=1),
+        ),
+    )
+    ends = go.Scatter(
+        x=t.weights[[0, -1], 0],
+        y=t.weights[[0, -1], 1],
+        mode="markers",
+        customdata=custom[[0, -1]],
+        hovertemplate=hover,
+        showlegend=False,
+        legendgroup=run.label,
+        name=run.label,
+        marker=dict(
+            symbol=["circle-open", run.symbol],
+            size=theme.end_marker,
+            color=run.color,
+            line=dict(color="black", width=2),
+        ),
+    )
+    return [path, ends]
+
+
+def _contour(surface: Surface, theme: Theme) -> go.Contour:
+    """The surface on log-spaced levels, its colour bar in loss units."""
+    z, tickvals, ticktext = log_levels(surface.loss)
+    return go.Contour(
+        x=surface.w1,
+        y=surface.w2,
+        z=z,
+        colorscale=SURFACE_SCALE,
+        ncontours=24,
+        contours=dict(coloring="fill", showlines=True),
+        line=dict(width=0.5),
+        colorbar=dict(
+            title=dict(text="loss"),
+            tickvals=tickvals,
+            ticktext=ticktext,
+            tickfont=dict(size=theme.tick),
+        ),
+        hoverinfo="skip",
+        name="loss surface",
+    )
+
+
+def _minimum(surface: Surface, theme: Theme) -> go.Scatter:
+    w1, w2, best = surface.minimum
+    return go.Scatter(
+        x=[w1],
+        y=[w2],
+        mode="markers",
+        name=f"surface minimum ({best:.3g})",
+        marker=dict(
+            symbol="star",
+            size=theme.end_marker + 4,
+            color="white",
+            line=dict(color="black", width=2),
+        ),
+        hovertemplate=f"surface minimum<br>w1 {w1:.4f}<br>w2 {w2:.4f}"
+        f"<br>loss {best:.5g}<extra></extra>",
+    )
+
+
+def contour_figure(
+    surface: Surface,
+    runs: list[RunView],
+    feature_names: tuple[str, str],
+    theme: Theme = SCREEN,
+    height: int = 620,
+    click_grid: int = 0,
+    arrows: tuple[Arrow, ...] = (),
+) -> go.Figure:
+    """The loss contour on log-spaced levels, the minimum and every run's path.
+
+    Args:
+        surface: the loss over the grid.
+        runs: the paths to draw.
+        feature_names: the inputs w1 and w2 multiply, for the axis titles.
+        theme: SCREEN or CLASSROOM.
+        height: pixels.
+        click_grid: if > 0, an invisible click_grid^2 lattice of points over the
+            contour, so that a click anywhere selects a start (Plotly's contour
+            traces emit no clicks of their own).
+        arrows: arrows to draw on top, e.g. an optimizer step's internals.
+    """
+    fig = go.Figure(_contour(surface, theme))
+    fig.add_trace(_minimum(surface, theme))
+    for run in runs:
+        for trace in _path_traces(run, theme):
+            fig.add_trace(trace)
+    if click_grid:  # last, so the path traces keep their indices
+        fig.add_trace(_click_grid(surface, click_grid))
+    for i, arrow in enumerate(arrows):
+        _add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
+    fig.update_xaxes(
+        title_text=axis_title("w1", feature_names[0]),
+        range=[float(surface.w1[0]), float(surface.w1[-1])],
+    )
+    fig.update_yaxes(
+        title_text=axis_title("w2", feature_names[1]),
+        range=[float(surface.w2[0]), float(surface.w2[-1])],
+    )
+    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
+    return style(fig, theme, height)
+
+
+def _add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> None:
+    x0, y0 = (float(v) for v in arrow.start)
+    x1, y1 = (float(v) for v in arrow.end)
+    fig.add_annotation(
+        x=x1,
+        y=y1,
+        ax=x0,
+        ay=y0,
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=3,
+        arrowsize=1.2,
+        arrowwidth=theme.line,
+        arrowcolor=arrow.color,
+        text="",
+    )
+    fig.add_annotation(
+        x=x1,
+        y=y1,
+        xref="x",
+        yref="y",
+        text=arrow.label,
+        showarrow=False,
+        font=dict(color=arrow.color, size=theme.tick),
+        bgcolor="rgba(255,255,255,0.8)",
+        xanchor="left",
+        yanchor="bottom",
+        yshift=shift,  # arrows from one point: labels one under another
+    )
+
+
+def _click_grid(surface: Surface, n: int) -> go.Scatter:
+    g1 = np.linspace(surface.w1[0], surface.w1[-1], n, dtype=np.float32)
+    g2 = np.linspace(surface.w2[0], surface.w2[-1], n, dtype=np.float32)
+    m1, m2 = np.meshgrid(g1, g2)
+    return go.Scatter(
+        x=m1.ravel(),
+        y=m2.ravel(),
+        mode="markers",
+        name="click to start here",
+        marker=dict(size=10, opacity=0),
+        showlegend=False,
+        hovertemplate="click to start here<br>w1 %{x:.2f}<br>w2 %{y:.2f}"
+        "<extra></extra>",
+    )
+
+
+def surface3d_figure(
+    surface: Surface,
+    runs: list[RunView],
+    feature_names: tuple[str, str],
+    theme: Theme = SCREEN,
+    height: int = 620,
+) -> go.Figure:
+    """The loss as a 3D surface with every path lying on it."""
+    fig = go.Figure(
+        go.Surface(
+            x=surface.w1,
+            y=surface.w2,
+            z=surface.loss,
+            colorscale=SURFACE_SCALE,
+            opacity=0.9,
+            showscale=False,
+            hoverinfo="skip",
+            name="loss surface",
+        )
+    )
+    for run in runs:
+        t = run.trajectory
+        fig.add_trace(
+            go.Scatter3d(
+                x=t.weights[:, 0],
+                y=t.weights[:, 1],
+                z=t.losses,
+                name=run.label,
+                mode="lines+markers",
+                line=dict(color=run.color, width=theme.line * 2),
+                marker=dict(size=3, color=run.color),
+            )
+        )
+    fig.update_layout(
+        scene=dict(
+            xaxis_title=axis_title("w1", feature_names[0]),
+            yaxis_title=axis_title("w2", feature_names[1]),
+            zaxis_title="loss",
+        )
+    )
+    return style(fig, theme, height)

@@ -1,0 +1,148 @@
+"""Styles shared by every figure: run colours, screen and classroom sizes, axes."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from landscape.trainer import Trajectory
+
+# Okabe & Ito's colour-blind-safe palette (black last), each with its own marker
+# shape and dash, so runs stay apart in greyscale and on a washed-out projector.
+PALETTE = (
+    "#E69F00",
+    "#0072B2",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "star",
+    "cross",
+    "triangle-down",
+)
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "solid", "dash", "dot")
+# Light (low loss) to dark (high loss) greys: coloured paths stand out on any
+# level, and the valley floor, where paths end, is the lightest part.
+SURFACE_SCALE = [
+    [0.0, "#ffffff"],
+    [0.35, "#d9d9d9"],
+    [0.7, "#969696"],
+    [1.0, "#404040"],
+]
+MAX_MARKERS = 60  # step markers drawn per path; the line keeps every step
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Sizes for the screen and for a projector (classroom mode)."""
+
+    title: int = 16
+    tick: int = 13
+    line: float = 2.5
+    marker: int = 7
+    end_marker: int = 14
+    template: str = "plotly_white"
+
+
+SCREEN = Theme()
+# Classroom: axis titles >= 22 px and ticks >= 18 px, thick lines, big markers,
+# and "simple_white" (black axes, no grey grid) for contrast on a projector.
+CLASSROOM = Theme(
+    title=24, tick=19, line=5.0, marker=11, end_marker=22, template="simple_white"
+)
+
+
+@dataclass(frozen=True, eq=False)
+class RunView:
+    """A run to draw: its legend label, its trajectory and its style slot (0-7)."""
+
+    label: str
+    trajectory: Trajectory
+    slot: int = 0
+
+    @property
+    def color(self) -> str:
+        return PALETTE[self.slot % len(PALETTE)]
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self.slot % len(SYMBOLS)]
+
+    @property
+    def dash(self) -> str:
+        return DASHES[self.slot % len(DASHES)]
+
+    def line(self, theme: Theme) -> dict:
+        """The run's line style: its colour and dash at the theme's width."""
+        return dict(color=self.color, width=theme.line, dash=self.dash)
+
+
+def axis_title(name: str, feature: str) -> str:
+    """'w1 (sepal_length)'; a bias weight reads 'w2 (bias)'."""
+    return f"{name} ({plain(feature)})"
+
+
+def plain(text: str) -> str:
+    """User text (an uploaded column name) as Plotly shows it: no markup.
+
+    Plotly reads <b>, <a href> and friends in titles; escaped, they are text.
+    """
+    return html.escape(str(text), quote=False)
+
+
+def style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
+    """The theme's template, fonts and sizes on fig, which is returned."""
+    # An explicit template: importing Streamlit swaps Plotly's default for one
+    # whose colours are placeholders, which static exports draw black.
+    fig.update_layout(
+        template=theme.template,
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        font=dict(size=theme.tick),
+        legend=dict(font=dict(size=theme.tick)),
+        hoverlabel=dict(font=dict(size=theme.tick)),
+    )
+    fig.update_xaxes(title_font=dict(size=theme.title), tickfont=dict(size=theme.tick))
+    fig.update_yaxes(title_font=dict(size=theme.title), tickfont=dict(size=theme.tick))
+    return fig
+
+
+def finite_span(arrays) -> tuple[float, float]:
+    """The smallest and largest positive values over arrays (1, 1 if none)."""
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.ones(1)
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(values.min()), float(values.max())) if len(values) else (1.0, 1.0)
+
+
+def log_ticks(lo: float, hi: float) -> dict:
+    """Ticks at 1, 2 and 5 x 10^k for a log axis, every label at full size.
+
+    Plotly draws the in-between digits of a log axis at 0.75x the tick font,
+    too small on a projector; explicit ticks are all drawn at full size.
+    """
+    first, last = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
+    mantissas = (1, 2, 5) if last - first <= 4 else (1,)
+    values = [m * 10.0**e for e in np.arange(first, last + 1) for m in mantissas]
+    values = [v for v in values if lo / 1.5 <= v <= hi * 1.5] or [lo, hi]
+    return dict(tickvals=values, ticktext=[f"{v:.3g}" for v in values])
+
+
+def log_levels(loss: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
+    """log10 of the loss for colouring, with colour-bar ticks in loss units."""
+    floor = max(float(loss.min()), 1e-6)
+    z = np.log10(np.maximum(loss, floor)).astype(np.float32)
+    lo, hi = float(z.min()), float(z.max())
+    ticks = np.linspace(lo, hi, 6) if hi > lo else np.array([lo])
+    return z, ticks.tolist(), [f"{10**t:.3g}" for t in ticks]

@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import ROOT, make_app, run, texts
 
 SERVED = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
-ENGINE = sorted((ROOT / "landscape").glob("*.py"))
+ENGINE = sorted((ROOT / "landscape").rglob("*.py"))  # figures/ too
 
 
 def tree(path: Path) -> ast.Module:
@@ -26,7 +26,9 @@ def calls(path: Path):
             yield name, node
 
 
-@pytest.mark.parametrize("path", SERVED + ENGINE, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", SERVED + ENGINE, ids=lambda p: p.relative_to(ROOT).as_posix()
+)
 def test_no_eval_exec_or_pickle(path):
     for name, node in calls(path):
         assert name not in ("eval", "exec", "__import__"), (path, node.lineno)

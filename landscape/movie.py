@@ -8,7 +8,7 @@ ffmpeg, fed one frame at a time.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import imageio.v3 as iio
 import numpy as np
@@ -138,31 +138,50 @@ def encode_mp4(frames: Iterable[np.ndarray], fps: int = FPS) -> bytes:
     )
 
 
-def _movie(encoder, surface, runs, feature_names, **options) -> bytes:
-    fps, progress = options.pop("fps"), options.pop("progress")
-    export.check_size(options["width"], options["height"])
-    raster.check(options["frames"], fps)
-    report = progress or (lambda fraction, message: None)
-    frames = raster.render_frames(
-        surface, runs, feature_names, progress=report, **options
-    )
-    data = encoder(frames, fps)
-    report(1.0, "done")
-    return data
+Encoder = Callable[[Iterable[np.ndarray], int], bytes]
 
 
-def to_gif(
-    surface: Surface,
-    runs: Sequence[RunView],
-    feature_names: tuple[str, str],
-    *,
-    theme: Theme = SCREEN,
-    width: int = 960,
-    height: int = 600,
-    frames: int = 200,
-    fps: int = FPS,
-    progress: Progress | None = None,
-) -> bytes:
+def _writer(name: str, encoder: Encoder, doc: str) -> Callable[..., bytes]:
+    """One playback writer for every format: raster draws the frames, encoder
+    packs them. Only the name, encoder and docstring differ between formats."""
+
+    def write(
+        surface: Surface,
+        runs: Sequence[RunView],
+        feature_names: tuple[str, str],
+        *,
+        theme: Theme = SCREEN,
+        width: int = 960,
+        height: int = 600,
+        frames: int = 200,
+        fps: int = FPS,
+        progress: Progress | None = None,
+    ) -> bytes:
+        export.check_size(width, height)
+        raster.check(frames, fps)
+        report = progress or (lambda fraction, message: None)
+        images = raster.render_frames(
+            surface,
+            runs,
+            feature_names,
+            theme=theme,
+            width=width,
+            height=height,
+            frames=frames,
+            progress=report,
+        )
+        data = encoder(images, fps)
+        report(1.0, "done")
+        return data
+
+    write.__name__ = write.__qualname__ = name
+    write.__doc__ = doc
+    return write
+
+
+to_gif = _writer(
+    "to_gif",
+    encode_gif,
     """The playback as a looping GIF: each frame shows every path up to a step.
 
     Args:
@@ -173,27 +192,8 @@ def to_gif(
         fps: frames per second.
         progress: called as progress(fraction, message) while it renders, e.g.
             to drive a progress bar.
-    """
-    options = dict(theme=theme, width=width, height=height, frames=frames)
-    return _movie(
-        encode_gif, surface, runs, feature_names, fps=fps, progress=progress, **options
-    )
-
-
-def to_mp4(
-    surface: Surface,
-    runs: Sequence[RunView],
-    feature_names: tuple[str, str],
-    *,
-    theme: Theme = SCREEN,
-    width: int = 960,
-    height: int = 600,
-    frames: int = 200,
-    fps: int = FPS,
-    progress: Progress | None = None,
-) -> bytes:
-    """The playback as an H.264 MP4; arguments as to_gif."""
-    options = dict(theme=theme, width=width, height=height, frames=frames)
-    return _movie(
-        encode_mp4, surface, runs, feature_names, fps=fps, progress=progress, **options
-    )
+    """,
+)
+to_mp4 = _writer(
+    "to_mp4", encode_mp4, "The playback as an H.264 MP4; arguments as to_gif."
+)

@@ -27,7 +27,8 @@ _EXPORTS = {
     "landscape.losses": ("LOSSES",),
     "landscape.optimizers": ("REGISTRY",),
     "landscape.surface": ("Surface", "loss_at", "loss_surface"),
-    "landscape.trainer": ("Trajectory", "run", "train"),
+    "landscape.trainer": ("run", "train"),
+    "landscape.trajectory": ("Trajectory",),
 }  # fmt: skip
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

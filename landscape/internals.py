@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape import optimizers
-from landscape.trainer import Trajectory
+from landscape.trajectory import Trajectory
 
 # The rules as TensorFlow implements them (Keras 3 and tf.compat.v1), in LaTeX.
 RULES: dict[str, list[str]] = {

@@ -8,7 +8,7 @@ import numpy as np
 
 from landscape.dataset import Dataset
 from landscape.surface import Surface, loss_surface
-from landscape.trainer import Trajectory
+from landscape.trajectory import Trajectory
 
 Box = tuple[float, float, float, float]  # w1 min, w1 max, w2 min, w2 max
 SEARCH_GRID = 61

@@ -2,98 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from collections.abc import Sequence
 
+from landscape.cli_parser import BadInput, parser
+
 EXIT_BAD_INPUT = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one line on stderr, status 2."""
-
-    def error(self, message: str) -> None:
-        raise BadInput(message)
-
-
-class BadInput(Exception):
-    """Input the user must fix; shown as one line, exit status 2."""
-
-
-def _data_options(p: argparse.ArgumentParser) -> None:
-    source = p.add_mutually_exclusive_group()
-    source.add_argument("--dataset", help="a preset name (default: blobs)")
-    source.add_argument("--data", metavar="FILE.csv", help="a CSV file (see README)")
-    p.add_argument("--samples", type=int, default=200)
-    p.add_argument("--noise", type=float, default=None, help="default: the preset's")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--loss", default="cross_entropy", help="cross_entropy, mse (L2) or mae (L1)"
-    )
-
-
-def _parser() -> _Parser:
-    p = _Parser(prog="python -m landscape", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    t = sub.add_parser("train", help="train and print the path")
-    _data_options(t)
-    t.add_argument("--optimizer", default="sgd", help="a registry key")
-    t.add_argument("--lr", type=float, default=None, help="default: TF's default")
-    t.add_argument("--steps", type=int, default=100)
-    t.add_argument(
-        "--start", type=float, nargs=2, default=[-2.0, 2.0], metavar=("W1", "W2")
-    )
-    t.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    t.add_argument(
-        "--schedule", default="constant", help="constant, exponential or cosine"
-    )
-    t.add_argument("--decay-steps", type=int, default=None)
-    t.add_argument("--decay-rate", type=float, default=0.5)
-    t.add_argument("--staircase", action="store_true")
-    t.add_argument("--alpha", type=float, default=0.0)
-    t.add_argument("--batch-size", type=int, default=None)
-    t.add_argument("--json", action="store_true", help="print one JSON object")
-    s = sub.add_parser("surface", help="print the loss over a grid")
-    _data_options(s)
-    s.add_argument("--grid", type=int, default=101)
-    s.add_argument(
-        "--w1", type=float, nargs=2, default=[-5.0, 5.0], metavar=("MIN", "MAX")
-    )
-    s.add_argument(
-        "--w2", type=float, nargs=2, default=[-5.0, 5.0], metavar=("MIN", "MAX")
-    )
-    s.add_argument("--json", action="store_true")
-    _render_parser(sub)
-    b = sub.add_parser("bench", help="measure the engine against baselines")
-    b.add_argument("--json", action="store_true")
-    b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
-    b.add_argument(
-        "--browser",
-        action="store_true",
-        help="time the app in Chromium instead of the engine",
-    )
-    b.add_argument("--export", action="store_true", help="time every export format")
-    b.add_argument("--count-compiles", action="store_true", help=argparse.SUPPRESS)
-    return p
-
-
-def _render_parser(sub) -> None:
-    r = sub.add_parser("render", help="draw runs side by side into a file")
-    _data_options(r)
-    r.add_argument("--run", action="append", required=True, metavar="'KEY lr=X ...'")
-    formats = ".png .svg .html .gif .mp4 .csv or .json"
-    r.add_argument(
-        "--out", required=True, metavar="FILE", help=f"its extension: {formats}"
-    )
-    r.add_argument("--classroom", action="store_true", help="projector styling")
-    for name, default in (("width", 960), ("height", 600), ("frames", 200),
-                          ("fps", 20), ("grid", 201)):  # fmt: skip
-        r.add_argument(f"--{name}", type=int, default=default)
-    for name in ("--w1", "--w2"):
-        r.add_argument(name, type=float, nargs=2, metavar=("MIN", "MAX"))
-    r.add_argument("--json", action="store_true")
 
 
 def _render(args) -> dict:
@@ -250,7 +166,7 @@ def _summary(command: str, out: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
-        args = _parser().parse_args(argv)
+        args = parser(__doc__).parse_args(argv)
         if args.command == "bench" and args.browser:
             from landscape import browser_bench
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from landscape.trainer import Trajectory
 
@@ -102,12 +104,35 @@ def plain(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
+# Every trace type these figures draw; template() keeps their defaults.
+TRACE_TYPES = ("contour", "scatter", "scatter3d", "surface")
+
+
+@functools.cache
+def template(name: str) -> go.layout.Template:
+    """Plotly's named template cut to its layout and the trace types drawn here.
+
+    Plotly validates a template afresh on every figure given one. The full
+    template carries defaults for every trace type Plotly has, and validating
+    them was about 6 ms per figure (three or four figures each app rerun); the
+    layout plus TRACE_TYPES draw the same picture in half the time. A Template
+    object, not a dict: update_layout merges a dict key by key into the
+    default template, which costs far more than it saves.
+
+    Returns a shared object: Plotly copies it into each figure; never change it.
+    """
+    full = pio.templates[name]
+    return go.layout.Template(
+        layout=full.layout, data={kind: full.data[kind] for kind in TRACE_TYPES}
+    )
+
+
 def style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
     """The theme's template, fonts and sizes on fig, which is returned."""
     # An explicit template: importing Streamlit swaps Plotly's default for one
     # whose colours are placeholders, which static exports draw black.
     fig.update_layout(
-        template=theme.template,
+        template=template(theme.template),
         height=height,
         margin=dict(l=10, r=10, t=40, b=10),
         font=dict(size=theme.tick),

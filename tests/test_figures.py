@@ -1,0 +1,81 @@
+"""The figures' cut-down Plotly templates draw what Plotly's full ones draw."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+import streamlit  # noqa: F401  (its import changes Plotly's default template)
+from PIL import Image
+
+from landscape import export, figures, surface, trainer
+from landscape.config import RunConfig
+from landscape.datasets import make_dataset
+from landscape.figures import animation, theme
+
+THEMES = [figures.SCREEN, figures.CLASSROOM]
+
+
+@pytest.fixture(scope="module")
+def scene():
+    data = make_dataset("overlap", 200, seed=0)
+    configs = [
+        RunConfig(optimizer=key, learning_rate=lr, steps=80, start=(-3.0, 3.0))
+        for key, lr in [("sgd", 0.5), ("adam", 0.1)]
+    ]
+    runs = [
+        figures.RunView(f"{c.optimizer} {c.learning_rate}", trainer.run(data, c), slot)
+        for slot, c in enumerate(configs)
+    ]
+    surf = surface.loss_surface(data, "cross_entropy", (-4, 4), (-4, 4), 61)
+    return data, runs, surf
+
+
+def every_figure(scene, style: figures.Theme) -> dict[str, go.Figure]:
+    data, runs, surf = scene
+    arrow = figures.Arrow(np.zeros(2), np.ones(2), "#000000", "gradient")
+    names = data.feature_names
+    return {
+        "contour": figures.contour_figure(
+            surf, runs, names, style, click_grid=11, arrows=(arrow,)
+        ),
+        "3d": figures.surface3d_figure(surf, runs, names, style),
+        "loss": figures.loss_figure(runs, style, height=340),
+        "data": figures.data_figure(data, runs, style, height=340),
+        "playback": animation.playback_figure(surf, runs, data, style),
+    }
+
+
+@pytest.mark.parametrize("style", THEMES, ids=lambda t: t.template)
+def test_every_trace_drawn_is_of_a_type_the_template_keeps(scene, style):
+    for name, fig in every_figure(scene, style).items():
+        kinds = {t.type for t in fig.data} | {
+            t.type for frame in fig.frames for t in frame.data
+        }
+        assert kinds <= set(theme.TRACE_TYPES), (name, kinds)
+
+
+@pytest.mark.parametrize("style", THEMES, ids=lambda t: t.template)
+def test_the_cut_template_keeps_plotlys_layout_and_drawn_trace_defaults(style):
+    full = pio.templates[style.template]
+    cut = theme.template(style.template)
+    assert cut.layout == full.layout
+    for kind in theme.TRACE_TYPES:
+        assert cut.data[kind] == full.data[kind], kind
+    assert len(cut.to_plotly_json()["data"]) < len(full.to_plotly_json()["data"])
+
+
+def pixels(fig: go.Figure) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(export.to_png(fig, 640, 420))))
+
+
+@pytest.mark.parametrize("kind", ["contour", "3d"])
+def test_the_cut_template_draws_the_same_pixels_as_plotlys(scene, kind):
+    fig = every_figure(scene, figures.CLASSROOM)[kind]
+    cut = pixels(fig)
+    full = pixels(fig.update_layout(template=figures.CLASSROOM.template))
+    assert cut.std() > 10  # a real picture, not a blank page
+    assert np.array_equal(cut, full)

@@ -30,6 +30,7 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev /usr/bin/chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.dev

@@ -743,7 +743,6 @@ def main() -> None:
         render_pin_list(current)
 
 
-
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _freeze_heap(engines: int) -> int:
     """Move everything alive into the GC's permanent generation, once per engine.

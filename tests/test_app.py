@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,7 +23,6 @@ from tests.helpers import (
     warnings,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 GRID = 151  # app.GRID; importing app.py would run the page
 DEFAULT_START = (-2.0, 2.0)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -28,7 +27,6 @@ from tests.helpers import (
     warnings,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
 HIDDEN = "dataset,loss,optimizer,steps,start,pin,sweep,lineup"
 

@@ -759,4 +759,4 @@ def _freeze_heap(engines: int) -> int:
 
 
 main()
-_freeze_heap(len(trainer._ENGINES))
+_freeze_heap(len(trainer.engine_keys()))

@@ -187,6 +187,12 @@ def engine(optimizer: str, loss: str, task: str) -> Engine:
         return _ENGINES[key]
 
 
+def engine_keys() -> frozenset[tuple[str, str, str]]:
+    """The (optimizer, loss, task) of every engine compiled so far."""
+    with _ENGINES_LOCK:
+        return frozenset(_ENGINES)
+
+
 def run(data: Dataset, cfg: RunConfig) -> Trajectory:
     """Train on data with the settings in cfg; see Trajectory.
 

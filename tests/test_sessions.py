@@ -77,7 +77,7 @@ def test_engines_stay_within_the_registry_whatever_is_asked():
         trainer.run(datasets.make_dataset("line", 20), RunConfig(loss="cross_entropy"))
     # Bounded by construction: one engine per optimizer, loss and task at most.
     allowed = set(itertools.product(optimizers.REGISTRY, losses.LOSSES, losses.TASKS))
-    assert set(trainer._ENGINES) <= allowed
+    assert trainer.engine_keys() <= allowed
 
 
 def expected(dataset: str, optimizer: str, lr: float, w1: float, seed: int):

@@ -14,14 +14,15 @@ class Batches:
     compiled loop's shapes fixed whatever the batch size.
     """
 
-    def __init__(self, n: int, size: int, seed: int):
-        self.n, self.size = n, size
+    def __init__(self, n: int, size: int, seed: int, width: int | None = None):
+        """n examples in batches of size; width >= n columns (padding rows get 0)."""
+        self.n, self.size, self.width = n, size, width or n
         self.per_epoch = -(-n // size)
         self.rng = np.random.default_rng(seed)
         self.perms: list[np.ndarray] = []
 
     def weights(self, k0: int, rows: int) -> tf.Tensor:
-        out = np.zeros((rows, self.n), np.float32)
+        out = np.zeros((rows, self.width), np.float32)
         for r in range(rows):
             epoch, j = divmod(k0 + r, self.per_epoch)
             while len(self.perms) <= epoch:

@@ -167,13 +167,26 @@ def count_compiles() -> dict:
     data = make_dataset("blobs", 200, seed=0)
     dump = os.environ["LANDSCAPE_XLA_DUMP"]
     keys = ("sgd", "momentum", "adam", "tf1_adam")
+    box = (-3.0, 3.0)
     for key in keys:
         trainer.run(data, RunConfig(optimizer=key, steps=10))
+    surface.loss_surface(data, "cross_entropy", box, box, 51)
     before = _modules(dump)
     for key in keys:
         for cfg in _warm_configs(key, 3) + _variations(key):
             trainer.run(data, cfg)
-    return {"warmup": len(before), "after_warmup": len(_modules(dump) - before)}
+    after = _modules(dump)
+    # Other sample counts that dataset.padded rounds to the same size as 200.
+    for n in (193, 211, 224):
+        other = make_dataset("blobs", n, seed=n)
+        for key in keys:
+            trainer.run(other, RunConfig(optimizer=key, steps=10))
+        surface.loss_surface(other, "cross_entropy", box, box, 51)
+    return {
+        "warmup": len(before),
+        "after_warmup": len(after - before),
+        "after_new_sample_counts": len(_modules(dump) - after),
+    }
 
 
 def _modules(dump: str) -> set[str]:

@@ -52,3 +52,32 @@ class Dataset:
 def with_bias(feature: np.ndarray) -> np.ndarray:
     """(n,) feature -> (n, 2) float32 design matrix [feature, 1]."""
     return np.column_stack([feature, np.ones_like(feature)]).astype(np.float32)
+
+
+def padded_size(n: int) -> int:
+    """The row count the compiled code sees for n examples: n rounded up.
+
+    XLA compiles once per array shape and keeps every executable, so each new
+    sample count (any of 2 to 100,000 from a URL or an upload) would compile one
+    more per engine. Rounding up to 16 or to a quarter-octave step (.., 192,
+    224, 256, 320, ..) bounds that to about 50 sizes, with at most 25% padding.
+    """
+    if n <= 16:
+        return 16
+    step = (1 << (n - 1).bit_length()) // 8  # a quarter of the octave below
+    return -(-n // step) * step
+
+
+def padded(data: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The data with zero rows appended up to padded_size(n), and their mask.
+
+    Returns:
+        x (N, 2) float32, y (N,) float32 and mask (N,) float32: 1 on the n real
+        rows, 0 on the padding, which losses.mean_loss then leaves out.
+    """
+    n = len(data.y)
+    pad = padded_size(n) - n
+    mask = np.concatenate([np.ones(n, np.float32), np.zeros(pad, np.float32)])
+    x = np.concatenate([data.x, np.zeros((pad, 2), np.float32)])
+    y = np.concatenate([data.y, np.zeros(pad, np.float32)])
+    return x, y, mask

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from landscape import losses
-from landscape.dataset import Dataset
+from landscape.dataset import Dataset, padded
 
 GRID_RANGE = (3, 401)
 RANGE_LIMIT = 1e4  # |w| bound for a surface's axes
@@ -42,8 +42,8 @@ def _compiled(loss: str, task: str):
     with _LOCK:
         if (loss, task) not in _FUNCTIONS:
 
-            def evaluate(x, y, w):
-                return losses.mean_loss(loss, task, y, x, w)
+            def evaluate(x, y, mask, w):
+                return losses.mean_loss(loss, task, y, x, w, mask)
 
             _FUNCTIONS[loss, task] = tf.function(evaluate, jit_compile=True)
         return _FUNCTIONS[loss, task]
@@ -78,7 +78,7 @@ def loss_at(dataset: Dataset, loss: str, points: np.ndarray) -> np.ndarray:
     losses.check_loss(loss, dataset.task)
     w = tf.constant(np.asarray(points, np.float32).reshape(-1, 2))
     fn = _compiled(loss, dataset.task)
-    return fn(tf.constant(dataset.x), tf.constant(dataset.y), w).numpy()
+    return fn(*padded(dataset), w).numpy()
 
 
 def loss_surface(
@@ -107,15 +107,16 @@ def loss_surface(
     w1 = np.linspace(*check_range("w1", *w1_range), grid, dtype=np.float32)
     w2 = np.linspace(*check_range("w2", *w2_range), grid, dtype=np.float32)
     mesh = np.stack(np.meshgrid(w1, w2), axis=-1)  # (g, g, 2), [i, j] = (w1[j], w2[i])
-    x, y = tf.constant(dataset.x), tf.constant(dataset.y)
+    x, y, mask = (tf.constant(a) for a in padded(dataset))
     fn = _compiled(loss, dataset.task)
     # Equal blocks, the last padded, so one compiled shape serves them all.
-    n_blocks = -(-grid * grid * len(dataset.y) // CELLS_PER_BLOCK)
+    n_blocks = -(-grid * grid * int(y.shape[0]) // CELLS_PER_BLOCK)
     rows = -(-grid // n_blocks)
     mesh = np.concatenate(
         [mesh, np.zeros((rows * n_blocks - grid, grid, 2), np.float32)]
     )
     blocks = [
-        fn(x, y, tf.constant(mesh[i : i + rows])).numpy() for i in range(0, grid, rows)
+        fn(x, y, mask, tf.constant(mesh[i : i + rows])).numpy()
+        for i in range(0, grid, rows)
     ]
     return Surface(w1=w1, w2=w2, loss=np.concatenate(blocks)[:grid])

@@ -10,7 +10,7 @@ import tensorflow as tf
 from landscape import losses, optimizers, slots
 from landscape.batches import Batches
 from landscape.config import RunConfig
-from landscape.dataset import Dataset
+from landscape.dataset import Dataset, padded
 from landscape.schedules import Schedules
 from landscape.trajectory import Trajectory, assemble
 
@@ -45,9 +45,11 @@ class Engine:
         self.state_vars = slots.create_state(self.spec, self.opt, self.w)
         self.schedule = Schedules(self.base_lr)
         self.jit = jit
-        # Shapes left open so a new sample count compiles but never retraces.
+        # Shapes left open so a new sample count never retraces; dataset.padded
+        # rounds the count up, so few of them compile.
         data = [
             tf.TensorSpec([None, 2], tf.float32),
+            tf.TensorSpec([None], tf.float32),
             tf.TensorSpec([None], tf.float32),
             tf.TensorSpec([], tf.int32),
             tf.TensorSpec([], tf.int32),
@@ -96,7 +98,7 @@ class Engine:
             ]
         }
 
-    def _loop(self, x, y, k0, n_steps, size, batch_loss):
+    def _loop(self, x, y, mask, k0, n_steps, size, batch_loss):
         self.traces += 1
         arrays = self._records(size)
 
@@ -106,7 +108,7 @@ class Engine:
             self.lr.assign(rate)
             with tf.GradientTape() as tape:
                 tape.watch(self.w)
-                full = losses.mean_loss(self.loss, self.task, y, x, self.w)
+                full = losses.mean_loss(self.loss, self.task, y, x, self.w, mask)
                 objective = full if batch_loss is None else batch_loss(i)
             grad = tape.gradient(objective, self.w)
             self._apply(grad)
@@ -128,36 +130,37 @@ class Engine:
             (tf.constant(0), tf.constant(True), arrays),
             maximum_iterations=size,
         )
-        last = losses.mean_loss(self.loss, self.task, y, x, self.w)
+        last = losses.mean_loss(self.loss, self.task, y, x, self.w, mask)
         return i, last, {k: ta.stack() for k, ta in arrays.items()}
 
-    def _chunk_full(self, x, y, k0, n_steps):
-        return self._loop(x, y, k0, n_steps, CHUNK, None)
+    def _chunk_full(self, x, y, mask, k0, n_steps):
+        return self._loop(x, y, mask, k0, n_steps, CHUNK, None)
 
-    def _chunk_batched(self, x, y, k0, n_steps, batch_weights):
+    def _chunk_batched(self, x, y, mask, k0, n_steps, batch_weights):
         def batch_loss(i):
             z = losses.logits(x, self.w)
             each = losses.per_example(self.loss, self.task, y, z)
             return tf.reduce_sum(batch_weights[i] * each)
 
-        return self._loop(x, y, k0, n_steps, tf.shape(batch_weights)[0], batch_loss)
+        size = tf.shape(batch_weights)[0]
+        return self._loop(x, y, mask, k0, n_steps, size, batch_loss)
 
     # --- one run ----------------------------------------------------------
     def run(
         self, data: Dataset, cfg: RunConfig, hypers: dict[str, float]
     ) -> Trajectory:
         """Train from cfg.start for cfg.steps steps; see Trajectory."""
-        x, y = tf.constant(data.x), tf.constant(data.y)
-        n = len(data.y)
+        x, y, mask = (tf.constant(a) for a in padded(data))
+        n, width = len(data.y), int(y.shape[0])
         batched = cfg.batch_size is not None and cfg.batch_size < n
-        batches = Batches(n, cfg.batch_size, cfg.seed) if batched else None
-        rows = max(1, min(CHUNK, BATCH_CELLS // n)) if batched else CHUNK
+        batches = Batches(n, cfg.batch_size, cfg.seed, width) if batched else None
+        rows = max(1, min(CHUNK, BATCH_CELLS // width)) if batched else CHUNK
         parts, done = [], 0
         with self.lock:
             self.reset(cfg, hypers)
             while True:
                 todo = min(cfg.steps - done, rows)
-                args = (x, y, tf.constant(done), tf.constant(todo))
+                args = (x, y, mask, tf.constant(done), tf.constant(todo))
                 if batches is None:
                     count, last, arrays = self._full(*args)
                 else:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from landscape.csvfile import MAX_CSV_BYTES, MAX_CSV_ROWS, load_csv
-from landscape.dataset import Dataset
+from landscape.dataset import Dataset, padded, padded_size
 from landscape.datasets import PRESETS, make_dataset
 
 RANDOM_PRESETS = [name for name in PRESETS if name != "iris"]
@@ -332,3 +332,24 @@ def test_scaled_is_a_narrow_valley():
     np.testing.assert_allclose(w, [1.5, -0.3], atol=0.02)
     eig = np.linalg.eigvalsh(data.x.T.astype(np.float64) @ data.x / len(data.y))
     assert 70 < eig.max() / eig.min() < 140
+
+
+def test_padded_sizes_cover_n_with_at_most_a_quarter_more_and_are_few():
+    sizes = {n: padded_size(n) for n in range(2, MAX_CSV_ROWS + 1)}
+    assert all(n <= size <= max(16, 1.25 * n) for n, size in sizes.items())
+    assert sorted(sizes.values()) == list(sizes.values())  # never shrinks
+    assert len(set(sizes.values())) <= 52  # compiles per engine, whatever n is
+    assert [padded_size(n) for n in (16, 17, 200, 224, 225, 1000, 1025)] == [
+        16, 20, 224, 224, 256, 1024, 1280,
+    ]  # fmt: skip
+
+
+def test_padded_appends_zero_rows_that_the_mask_leaves_out():
+    data = make_dataset("line", 201, seed=3)
+    x, y, mask = padded(data)
+    assert x.shape == (224, 2) and y.shape == (224,) and mask.shape == (224,)
+    assert x.dtype == y.dtype == mask.dtype == np.float32
+    np.testing.assert_array_equal(x[:201], data.x)
+    np.testing.assert_array_equal(y[:201], data.y)
+    assert not x[201:].any() and not y[201:].any()
+    np.testing.assert_array_equal(mask, np.arange(224) < 201)

@@ -159,9 +159,9 @@ def test_blocks_with_padding_equal_one_block(monkeypatch):
     def spy(loss, task):
         fn = compiled(loss, task)
 
-        def call(x, y, w):
+        def call(x, y, mask, w):
             shapes.append(tuple(w.shape))
-            return fn(x, y, w)
+            return fn(x, y, mask, w)
 
         return call
 

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from landscape import optimizers, surface, trainer
+from landscape import bench, optimizers, surface, trainer
 from landscape.config import MAX_STEPS, Schedule
-from landscape.dataset import Dataset
+from landscape.dataset import Dataset, padded_size
+from landscape.datasets import make_dataset
 from tests.helpers import line_dataset, two_blobs
 
 # --- data -------------------------------------------------------------------
@@ -758,3 +759,40 @@ def test_bad_input_says_what_is_allowed():
     bad("batch size must be a whole number from 1", batch_size=0)
     with pytest.raises(ValueError, match="start w1 must be between -1000 and 1000"):
         trainer.train(blobs(), "cross_entropy", "sgd", 0.1, 5, (1001.0, 0.0))
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse", "mae"])
+def test_padding_rows_count_for_nothing(loss):
+    # 257 rows run as 320: 63 rows of padding, a quarter of the data.
+    data = make_dataset("overlap", 257, seed=5)
+    assert padded_size(257) == 320
+    x, y = data.x.astype(np.float64), data.y.astype(np.float64)
+    run = trainer.train(data, loss, "sgd", 0.5, 3, (0.7, -1.2))
+    for k, w in enumerate(run.weights):
+        z = x @ w
+        p = 1 / (1 + np.exp(-z))
+        each = {
+            "cross_entropy": np.maximum(z, 0) - z * y + np.log1p(np.exp(-abs(z))),
+            "mse": (p - y) ** 2,
+            "mae": abs(p - y),
+        }[loss]
+        grad = {
+            "cross_entropy": x.T @ (p - y),
+            "mse": x.T @ (2 * (p - y) * p * (1 - p)),
+            "mae": x.T @ (np.sign(p - y) * p * (1 - p)),
+        }[loss] / len(y)
+        np.testing.assert_allclose(run.losses[k], each.mean(), rtol=1e-5)
+        if k < len(run.gradients):
+            np.testing.assert_allclose(run.gradients[k], grad, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(
+        surface.loss_at(data, loss, run.weights), run.losses, rtol=1e-6
+    )
+
+
+def test_new_sample_counts_of_one_padded_size_compile_nothing():
+    # A child process dumps every XLA module it compiles (the bench's counter).
+    counts = bench._compiles_in_child()
+    assert counts is not None
+    assert counts["warmup"] > 0  # else the dump counted nothing at all
+    assert counts["after_warmup"] == 0
+    assert counts["after_new_sample_counts"] == 0

@@ -79,3 +79,17 @@ def test_the_cut_template_draws_the_same_pixels_as_plotlys(scene, kind):
     full = pixels(fig.update_layout(template=figures.CLASSROOM.template))
     assert cut.std() > 10  # a real picture, not a blank page
     assert np.array_equal(cut, full)
+
+
+@pytest.mark.parametrize(
+    "lo, hi, expected",
+    [
+        (0.3, 20.0, [0.2, 0.5, 1, 2, 5, 10, 20]),  # 1-2-5 within a few decades
+        (0.05, 1e4, [0.1, 1, 10, 100, 1e3, 1e4]),  # powers only beyond four
+        (0.5, 1e13, [1, 1e3, 1e6, 1e9, 1e12]),  # every third power
+    ],
+)
+def test_log_ticks_stay_few_enough_to_read(lo, hi, expected):
+    ticks = figures.log_ticks(lo, hi)
+    np.testing.assert_allclose(ticks["tickvals"], expected)
+    assert len(ticks["ticktext"]) == len(expected) <= 7

@@ -151,15 +151,22 @@ def finite_span(arrays) -> tuple[float, float]:
     return (float(values.min()), float(values.max())) if len(values) else (1.0, 1.0)
 
 
+MAX_DECADES = 6  # labelled powers of ten on a log axis, at most
+
+
 def log_ticks(lo: float, hi: float) -> dict:
     """Ticks at 1, 2 and 5 x 10^k for a log axis, every label at full size.
 
     Plotly draws the in-between digits of a log axis at 0.75x the tick font,
-    too small on a projector; explicit ticks are all drawn at full size.
+    too small on a projector; explicit ticks are all drawn at full size. Over
+    more than MAX_DECADES powers of ten (a diverging run), every k-th power
+    only, so the labels of a short classroom chart do not run into each other.
     """
     first, last = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
     mantissas = (1, 2, 5) if last - first <= 4 else (1,)
-    values = [m * 10.0**e for e in np.arange(first, last + 1) for m in mantissas]
+    stride = max(1, int(np.ceil((last - first) / MAX_DECADES)))
+    powers = [e for e in np.arange(first, last + 1) if e % stride == 0]  # 1 in
+    values = [m * 10.0**e for e in powers for m in mantissas]
     values = [v for v in values if lo / 1.5 <= v <= hi * 1.5] or [lo, hi]
     return dict(tickvals=values, ticktext=[f"{v:.3g}" for v in values])
 

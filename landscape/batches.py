@@ -14,9 +14,9 @@ class Batches:
     compiled loop's shapes fixed whatever the batch size.
     """
 
-    def __init__(self, n: int, size: int, seed: int, width: int | None = None):
+    def __init__(self, n: int, size: int, seed: int, width: int):
         """n examples in batches of size; width >= n columns (padding rows get 0)."""
-        self.n, self.size, self.width = n, size, width or n
+        self.n, self.size, self.width = n, size, width
         self.per_epoch = -(-n // size)
         self.rng = np.random.default_rng(seed)
         self.perms: list[np.ndarray] = []

@@ -85,7 +85,7 @@ def mean_loss(
     labels: tf.Tensor,
     x: tf.Tensor,
     w: tf.Tensor,
-    mask: tf.Tensor | None = None,
+    mask: tf.Tensor,
 ) -> tf.Tensor:
     """The full-data loss at weights w: the mean over examples, as the course takes it.
 
@@ -95,15 +95,14 @@ def mean_loss(
         labels: (n,) float32.
         x: (n, 2) float32 design matrix.
         w: (..., 2) float32 weights.
-        mask: None (tf.math.reduce_mean over all n), or (n,) float32 with 1 on
-            real examples and 0 on padding rows (dataset.padded): the mean is
-            then over the real ones only, the sum of their losses over their
-            count. Zero rows have finite losses, so 0 * loss adds exactly 0.
+        mask: (n,) float32, 1 on real examples and 0 on the padding rows that
+            dataset.padded appends: the mean is over the real ones only, the
+            sum of their losses over their count (reduce_mean's value when
+            nothing is padded). Zero rows have finite losses, so 0 * loss adds
+            exactly 0.
 
     Returns:
         (...) float32 losses.
     """
     each = per_example(loss, task, labels, logits(x, w))
-    if mask is None:
-        return tf.math.reduce_mean(each, axis=-1)
     return tf.math.reduce_sum(each * mask, axis=-1) / tf.math.reduce_sum(mask)

@@ -23,7 +23,12 @@ def log_loss(y, z):
 
 
 def mean_loss(loss, task, y, w):
-    return losses.mean_loss(loss, task, tf.constant(y), tf.constant(X), tf.constant(w))
+    # As the engine calls it: with a padding row (zeros, mask 0) after the data.
+    x = np.concatenate([X, np.zeros((1, 2), np.float32)])
+    labels = np.concatenate([np.asarray(y, np.float32), [0.0]]).astype(np.float32)
+    mask = (np.arange(len(x)) < len(X)).astype(np.float32)
+    args = (tf.constant(a) for a in (labels, x, w, mask))
+    return losses.mean_loss(loss, task, *args)
 
 
 def test_the_three_losses():
@@ -90,6 +95,7 @@ def test_mean_loss_is_stable_through_the_weights():
         tf.constant([0.0, 1.0]),
         tf.constant(x),
         tf.constant([10.0, 0.0]),
+        tf.ones(2),
     ).numpy()
     np.testing.assert_allclose(got, 1000.0)
 

@@ -11,15 +11,16 @@ import numpy as np
 import streamlit as st
 
 from landscape import (
-    datasets,
     figures,
+    framing,
     optimizers,
     state,
+    summary,
     surface,
     trainer,
-    views,
 )
 from landscape.config import SCHEDULE_HELP, SCHEDULES
+from landscape.data import presets
 from landscape.figures import animation
 from landscape.losses import LOSSES
 from landscape.state import MAX_RUNS, ExplorerState, Pin
@@ -65,7 +66,7 @@ def md(text: str) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def get_dataset(source: Source) -> datasets.Dataset:
+def get_dataset(source: Source) -> presets.Dataset:
     if source.upload:
         # Kept in the uploading session only (freed with it): cached here under
         # the file's hash, so every session with the same file shares one copy.
@@ -73,7 +74,7 @@ def get_dataset(source: Source) -> datasets.Dataset:
         if sha != source.upload:
             raise ValueError("that upload is no longer in this session")
         return data
-    return datasets.make_dataset(
+    return presets.make_dataset(
         source.preset, source.samples, source.noise, source.seed
     )
 
@@ -84,13 +85,13 @@ def get_run(source: Source, loss: str, pin: Pin) -> trainer.Trajectory:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def get_surface(source: Source, loss: str, box: views.Box) -> surface.Surface:
+def get_surface(source: Source, loss: str, box: framing.Box) -> surface.Surface:
     return surface.loss_surface(get_dataset(source), loss, box[:2], box[2:], GRID)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def get_minimum(source: Source, loss: str, start: tuple[float, float]):
-    return views.estimate_minimum(get_dataset(source), loss, start)
+    return framing.estimate_minimum(get_dataset(source), loss, start)
 
 
 # --- state: URL -> session on first load, session -> URL on every run -------
@@ -149,12 +150,12 @@ def _lr_from_box() -> None:
 
 
 # --- sidebar ----------------------------------------------------------------
-def render_data() -> tuple[Source, datasets.Dataset]:
+def render_data() -> tuple[Source, presets.Dataset]:
     saved = st.session_state.explorer
     if shown("dataset") or shown("upload"):
         st.sidebar.header("Data")
     have_upload = "upload" in st.session_state
-    choices = list(datasets.PRESETS) + ([state.UPLOAD] if have_upload else [])
+    choices = list(presets.PRESETS) + ([state.UPLOAD] if have_upload else [])
     name = (
         saved.dataset
         if not shown("dataset")
@@ -175,21 +176,21 @@ def render_data() -> tuple[Source, datasets.Dataset]:
         data = get_dataset(source)
         st.sidebar.caption(f"{md(filename)}: {len(data.y)} rows, {data.task}.")
         return source, data
-    preset = datasets.PRESETS[name]
+    preset = presets.PRESETS[name]
     if shown("dataset"):
         st.sidebar.caption(preset.description)
     cols = st.sidebar.columns(3)
     samples = (
         saved.samples
         if not shown("samples")
-        else cols[0].number_input("Samples", *datasets.SAMPLES_RANGE, key="in_samples")
+        else cols[0].number_input("Samples", *presets.SAMPLES_RANGE, key="in_samples")
     )
     noise = (
         saved.noise
         if not shown("noise")
         else cols[1].number_input(
             "Noise",
-            *datasets.NOISE_RANGE,
+            *presets.NOISE_RANGE,
             key="in_noise",
             placeholder=f"{preset.default_noise:g}",
             step=0.1,
@@ -216,7 +217,7 @@ def _on_upload() -> None:
         return
     raw = file.getvalue()
     try:
-        data = datasets.load_csv(raw, name=file.name)
+        data = presets.load_csv(raw, name=file.name)
     except ValueError as e:
         st.session_state.upload_error = f"{md(file.name)}: {md(e)}"
         return
@@ -385,7 +386,7 @@ def render_training() -> tuple[int, float, float, int | None]:
     return int(steps), float(w1), float(w2), int(batch) or None
 
 
-def render_controls(classroom: bool) -> tuple[ExplorerState, Source, datasets.Dataset]:
+def render_controls(classroom: bool) -> tuple[ExplorerState, Source, presets.Dataset]:
     """Every setting; in classroom mode the essential ones sit above the charts."""
     if shown("lessons"):
         teaching.render_lessons(load_state)
@@ -501,8 +502,8 @@ def collect_runs(current: ExplorerState, source: Source) -> list[figures.RunView
 def render_views(current: ExplorerState, source: Source, data, runs, classroom) -> None:
     charts, below = st.container(), st.container()  # laid out in this order
     start = (current.w1, current.w2)
-    box = views.fit_paths(
-        views.base_box(start, get_minimum(source, current.loss, start)),
+    box = framing.fit_paths(
+        framing.base_box(start, get_minimum(source, current.loss, start)),
         [r.trajectory.weights for r in runs],
     )
     with below:
@@ -521,7 +522,7 @@ def render_views(current: ExplorerState, source: Source, data, runs, classroom) 
                 )
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
         render_charts(surf, data, runs, theme, classroom, arrows)
-        rows = [views.summary_row(r.label, r.trajectory, surf) for r in runs]
+        rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]
         st.dataframe(rows, hide_index=True, width="stretch")
     with below:
         if shown("internals"):
@@ -563,13 +564,13 @@ def render_charts(surf, data, runs, theme, classroom, arrows) -> None:
         )
         or default
     )
-    summary = " · ".join(views.describe(r.label, r.trajectory) for r in runs)
+    said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
     if view == "Playback":
         fig = animation.playback_figure(
             surf, runs, data, theme, height=760 if classroom else 700
         )
         st.plotly_chart(fig, key="playback", width="stretch")
-        st.caption(f"Playback of every run, one step index for all views. {summary}")
+        st.caption(f"Playback of every run, one step index for all views. {said}")
         return
     left, right = st.columns([5, 3])
     with left:
@@ -592,7 +593,7 @@ def render_charts(surf, data, runs, theme, classroom, arrows) -> None:
                 on_select=_on_click,
                 selection_mode="points",
             )
-        st.caption(f"Loss surface with every path. {summary}")
+        st.caption(f"Loss surface with every path. {said}")
     with right:
         st.plotly_chart(
             figures.loss_figure(runs, theme, height=340, legend=False),
@@ -659,7 +660,7 @@ def describe_source(source: Source, data) -> str:
     if source.upload:
         return f"the uploaded file {st.session_state.upload[1]!r}"
     noise = (
-        datasets.PRESETS[source.preset].default_noise
+        presets.PRESETS[source.preset].default_noise
         if source.noise is None
         else (source.noise)
     )
@@ -669,7 +670,7 @@ def describe_source(source: Source, data) -> str:
     )
 
 
-def render_range(box: views.Box) -> views.Box:
+def render_range(box: framing.Box) -> framing.Box:
     with st.expander("Axis range"):
         auto = st.checkbox(
             "Fit the paths and the minimum automatically", value=True, key="auto_range"

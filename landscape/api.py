@@ -11,9 +11,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from landscape import export, figures, movie, raster, views
+from landscape import export, figures, framing
 from landscape.config import RunConfig
-from landscape.dataset import Dataset
+from landscape.data.dataset import Dataset
+from landscape.export import movie, raster
 from landscape.runspec import RunSpec, config_settings, labels, parse_run
 from landscape.state import MAX_RUNS
 from landscape.surface import Surface, loss_surface
@@ -79,8 +80,8 @@ def comparison(
     configs = [replace(parse_run(r), loss=loss, seed=seed) for r in runs]
     trajectories = [trainer.run(dataset, c) for c in configs]
     start = configs[0].start
-    box = views.fit_paths(
-        views.base_box(start, views.estimate_minimum(dataset, loss, start)),
+    box = framing.fit_paths(
+        framing.base_box(start, framing.estimate_minimum(dataset, loss, start)),
         [t.weights for t in trajectories],
     )
     w1 = tuple(w1) if w1 is not None else box[:2]

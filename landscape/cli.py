@@ -53,7 +53,7 @@ def _params(pairs: list[str]) -> dict[str, float]:
 
 
 def _dataset(args):
-    from landscape import csvfile, datasets
+    from landscape.data import csvfile, presets
 
     if args.data:
         try:
@@ -61,11 +61,11 @@ def _dataset(args):
         except OSError as e:
             raise BadInput(f"cannot read {args.data}: {e.strerror or e}") from None
     args.dataset = args.dataset or "blobs"
-    return datasets.make_dataset(args.dataset, args.samples, args.noise, args.seed)
+    return presets.make_dataset(args.dataset, args.samples, args.noise, args.seed)
 
 
 def _data_settings(args, data) -> dict:
-    from landscape.datasets import PRESETS
+    from landscape.data.presets import PRESETS
 
     base = {"rows": int(len(data.y)), "task": data.task}
     if args.data:
@@ -168,15 +168,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser(__doc__).parse_args(argv)
         if args.command == "bench" and args.browser:
-            from landscape import browser_bench
+            from landscape.bench import browser as browser_bench
 
             out = browser_bench.main()
         elif args.command == "bench" and args.export:
-            from landscape import export_bench
+            from landscape.bench import export as export_bench
 
             out = export_bench.main(quick=args.quick)
         elif args.command == "bench":
-            from landscape import bench
+            from landscape.bench import engine as bench
 
             out = bench.main(quick=args.quick, count_compiles=args.count_compiles)
         else:

@@ -12,7 +12,7 @@ import numpy as np
 
 from landscape import optimizers
 from landscape.config import RunConfig
-from landscape.dataset import Dataset
+from landscape.data.dataset import Dataset
 
 _LOSS = {
     "cross_entropy": (

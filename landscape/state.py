@@ -14,7 +14,7 @@ from landscape.config import (
     RunConfig,
     Schedule,
 )
-from landscape.datasets import NOISE_RANGE, PRESETS, SAMPLES_RANGE
+from landscape.data.presets import NOISE_RANGE, PRESETS, SAMPLES_RANGE
 from landscape.lessons import BY_KEY as _LESSONS
 from landscape.losses import LOSSES
 

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from landscape import losses
-from landscape.dataset import Dataset, padded
+from landscape.data.dataset import Dataset, padded
 
 GRID_RANGE = (3, 401)
 RANGE_LIMIT = 1e4  # |w| bound for a surface's axes

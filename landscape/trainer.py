@@ -10,7 +10,7 @@ import tensorflow as tf
 from landscape import losses, optimizers, slots
 from landscape.batches import Batches
 from landscape.config import RunConfig
-from landscape.dataset import Dataset, padded
+from landscape.data.dataset import Dataset, padded
 from landscape.schedules import Schedules
 from landscape.trajectory import Trajectory, assemble
 

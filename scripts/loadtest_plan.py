@@ -72,10 +72,11 @@ def label(s: Settings) -> str:
 
 def expected(s: Settings) -> np.ndarray:
     """The engine's path for these settings, (steps+1, 2), computed here."""
-    from landscape import datasets, trainer
+    from landscape import trainer
     from landscape.config import RunConfig
+    from landscape.data import presets
 
-    data = datasets.make_dataset(s.dataset, SAMPLES, None, s.seed)
+    data = presets.make_dataset(s.dataset, SAMPLES, None, s.seed)
     cfg = RunConfig(loss=s.loss, optimizer=s.optimizer, learning_rate=s.lr,
                     steps=s.steps, start=(s.w1, s.w2), seed=s.seed)  # fmt: skip
     return trainer.run(data, cfg).weights

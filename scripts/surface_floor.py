@@ -30,13 +30,13 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from landscape import losses, surface  # noqa: E402
-from landscape.bench import (  # noqa: E402
+from landscape.bench.engine import (  # noqa: E402
     SURFACE_GRID,
     SURFACE_SAMPLES,
     _side_by_side,
     numpy_surface,
 )
-from landscape.datasets import make_dataset  # noqa: E402
+from landscape.data.presets import make_dataset  # noqa: E402
 
 PARTS = {
     "logits": lambda z: z,

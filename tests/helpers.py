@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from landscape.dataset import Dataset
+from landscape.data.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success")

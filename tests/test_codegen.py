@@ -12,8 +12,8 @@ import pytest
 
 from landscape import codegen, trainer
 from landscape.config import RunConfig, Schedule, make_params
-from landscape.csvfile import load_csv
-from landscape.datasets import make_dataset
+from landscape.data.csvfile import load_csv
+from landscape.data.presets import make_dataset
 
 CASES = [
     # The course's own code: AdamOptimizer() with its defaults, then GD.

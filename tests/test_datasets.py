@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from landscape.csvfile import MAX_CSV_BYTES, MAX_CSV_ROWS, load_csv
-from landscape.dataset import Dataset, padded, padded_size
-from landscape.datasets import PRESETS, make_dataset
+from landscape.data.csvfile import MAX_CSV_BYTES, MAX_CSV_ROWS, load_csv
+from landscape.data.dataset import Dataset, padded, padded_size
+from landscape.data.presets import PRESETS, make_dataset
 
 RANDOM_PRESETS = [name for name in PRESETS if name != "iris"]
 SHAPES = {

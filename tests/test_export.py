@@ -22,8 +22,9 @@ import streamlit  # noqa: F401  (its import changes Plotly's default template)
 from PIL import Image
 
 import landscape
-from landscape import api, cli, export, figures, markers, movie, raster, runspec
-from landscape.datasets import make_dataset
+from landscape import api, cli, export, figures, runspec
+from landscape.data.presets import make_dataset
+from landscape.export import markers, movie, raster
 
 RUNS = ["adam lr=0.1 steps=30", "sgd lr=0.5 steps=40 w1=-3 w2=3"]
 SIZE = (640, 400)

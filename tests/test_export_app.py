@@ -12,8 +12,9 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from landscape import datasets, trainer
+from landscape import trainer
 from landscape.config import RunConfig
+from landscape.data import presets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,7 @@ def prepare(at, kind: str) -> bytes:
 
 def test_csv_download_holds_every_step_of_the_shown_runs(at):
     rows = list(csv.DictReader(io.StringIO(prepare(at, "CSV").decode())))
-    data = datasets.make_dataset("blobs", 200)
+    data = presets.make_dataset("blobs", 200)
     live = trainer.run(data, RunConfig(optimizer="adam", learning_rate=0.05, steps=20,
                                        start=(1.0, -1.0)))  # fmt: skip
     mine = [r for r in rows if r["run"].endswith("(live)")]

@@ -13,7 +13,7 @@ from PIL import Image
 
 from landscape import export, figures, surface, trainer
 from landscape.config import RunConfig
-from landscape.datasets import make_dataset
+from landscape.data.presets import make_dataset
 from landscape.figures import animation, theme
 
 THEMES = [figures.SCREEN, figures.CLASSROOM]

@@ -7,7 +7,7 @@ import pytest
 
 from landscape import internals, optimizers, trainer
 from landscape.config import RunConfig, Schedule, make_params
-from landscape.datasets import make_dataset
+from landscape.data.presets import make_dataset
 
 # Non-default hyperparameters where they matter, so the rule uses the run's own.
 PARAMS = {

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from landscape import datasets, optimizers, state, trainer
+from landscape import optimizers, state, trainer
 from landscape.config import LR_RANGE, MAX_STEPS, START_LIMIT, RunConfig, Schedule
+from landscape.data import presets
 from landscape.losses import LOSSES
 
 DEFAULTS = state.ExplorerState()
@@ -24,7 +25,7 @@ HYPERS = sorted({h.name for s in optimizers.REGISTRY.values() for h in s.hypers}
 NAMES = FIELDS + HYPERS + ["pin", "classroom", "hide", "lesson"]
 CHOICES = {
     "optimizer": list(optimizers.REGISTRY),
-    "dataset": list(datasets.PRESETS) + [state.UPLOAD],
+    "dataset": list(presets.PRESETS) + [state.UPLOAD],
     "loss": list(LOSSES),
     "schedule": ["constant", "exponential", "cosine"],
 }
@@ -34,7 +35,7 @@ RANGES = {
     "steps": (1, state.APP_MAX_STEPS, True),
     "w1": (-START_LIMIT, START_LIMIT, False),
     "w2": (-START_LIMIT, START_LIMIT, False),
-    "samples": (*datasets.SAMPLES_RANGE, True),
+    "samples": (*presets.SAMPLES_RANGE, True),
     "seed": (0, 2**32 - 1, True),
 }
 
@@ -104,7 +105,7 @@ def test_any_url_gives_a_valid_state_and_a_warning_per_bad_value(q):
         cfg = state.run_config(pin, parsed.loss, parsed.seed)
         optimizers.get(cfg.optimizer).resolve(cfg.param_dict)
     if parsed.dataset != state.UPLOAD:
-        datasets.make_dataset(parsed.dataset, parsed.samples, parsed.noise, parsed.seed)
+        presets.make_dataset(parsed.dataset, parsed.samples, parsed.noise, parsed.seed)
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -145,7 +146,7 @@ def time_limit(seconds: int):
 
 # Few sample counts: each new count is one more XLA compile per engine.
 DATA = {
-    (name, n): datasets.make_dataset(name, n, None, 1)
+    (name, n): presets.make_dataset(name, n, None, 1)
     for name in ("blobs", "xor", "dose", "line")
     for n in (3, 24)
 }

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import streamlit as st
 
-from landscape import datasets, losses, optimizers, trainer
+from landscape import losses, optimizers, trainer
 from landscape.config import RunConfig
+from landscape.data import presets
 from tests.helpers import live_xy, make_app, run
 
 
@@ -27,8 +28,8 @@ def test_keras_session_clears_between_script_runs_never_change_a_run():
     # that session's thread (script_runner._clean_problem_modules): it replaces
     # Keras's global state and clears TF's eager kernel cache while other
     # sessions' threads build engines and train. Their runs must not change.
-    line = datasets.make_dataset("line", 40, None, 3)
-    blobs = datasets.make_dataset("blobs", 40, None, 3)
+    line = presets.make_dataset("line", 40, None, 3)
+    blobs = presets.make_dataset("blobs", 40, None, 3)
     jobs = [
         (data, RunConfig(loss=loss, optimizer=key, learning_rate=lr, steps=60,
                          start=(1.5, -1.0), seed=3))
@@ -69,19 +70,19 @@ def test_keras_session_clears_between_script_runs_never_change_a_run():
 
 
 def test_engines_stay_within_the_registry_whatever_is_asked():
-    data = datasets.make_dataset("blobs", 20, None, 0)
+    data = presets.make_dataset("blobs", 20, None, 0)
     for bad in (RunConfig(optimizer="nope"), RunConfig(loss="hinge")):
         with pytest.raises(ValueError):
             trainer.run(data, bad)
     with pytest.raises(ValueError):
-        trainer.run(datasets.make_dataset("line", 20), RunConfig(loss="cross_entropy"))
+        trainer.run(presets.make_dataset("line", 20), RunConfig(loss="cross_entropy"))
     # Bounded by construction: one engine per optimizer, loss and task at most.
     allowed = set(itertools.product(optimizers.REGISTRY, losses.LOSSES, losses.TASKS))
     assert trainer.engine_keys() <= allowed
 
 
 def expected(dataset: str, optimizer: str, lr: float, w1: float, seed: int):
-    data = datasets.make_dataset(dataset, 200, None, seed)
+    data = presets.make_dataset(dataset, 200, None, seed)
     cfg = RunConfig(optimizer=optimizer, learning_rate=lr, start=(w1, 2.0), seed=seed)
     return trainer.run(data, cfg).weights
 

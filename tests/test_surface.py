@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from landscape import surface
-from landscape.dataset import Dataset
+from landscape.data.dataset import Dataset
 from tests.helpers import line_dataset, two_blobs
 
 

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from landscape import bench, optimizers, surface, trainer
+from landscape import optimizers, surface, trainer
+from landscape.bench import engine as bench
 from landscape.config import MAX_STEPS, Schedule
-from landscape.dataset import Dataset, padded_size
-from landscape.datasets import make_dataset
+from landscape.data.dataset import Dataset, padded_size
+from landscape.data.presets import make_dataset
 from tests.helpers import line_dataset, two_blobs
 
 # --- data -------------------------------------------------------------------

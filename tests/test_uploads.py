@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.runtime.state.common import TESTING_KEY
 
-from landscape import csvfile
+from landscape.data import csvfile
 from tests.helpers import ROOT, charts, live_xy, make_app, path_names, run, strings
 from tests.helpers import texts as page_texts
 

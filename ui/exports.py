@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from landscape import export, figures, movie, runspec
+from landscape import export, figures, runspec
+from landscape.export import movie
 
 FORMATS = {  # label: (extension, mime type)
     "PNG": ("png", "image/png"),

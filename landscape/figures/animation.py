@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from landscape.dataset import Dataset
+from landscape.data.dataset import Dataset
 from landscape.figures.charts import data_figure, loss_line
 from landscape.figures.contour import contour_figure, path_line
 from landscape.figures.controls import add_controls

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from landscape.dataset import Dataset
+from landscape.data.dataset import Dataset
 from landscape.figures.theme import (
     SCREEN,
     RunView,

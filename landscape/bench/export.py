@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from landscape import api
-from landscape.datasets import make_dataset
+from landscape.data.presets import make_dataset
 
 RUNS = [
     "adam lr=0.1",

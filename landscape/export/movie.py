@@ -14,9 +14,10 @@ import imageio.v3 as iio
 import numpy as np
 from PIL import Image
 
-from landscape import export, raster
+from landscape import export
+from landscape.export import raster
+from landscape.export.raster import TEXT, Progress
 from landscape.figures import PALETTE, SCREEN, RunView, Theme
-from landscape.raster import TEXT, Progress
 from landscape.surface import Surface
 
 FPS = 20

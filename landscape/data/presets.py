@@ -16,8 +16,8 @@ from importlib import resources
 
 import numpy as np
 
-from landscape.csvfile import load_csv
-from landscape.dataset import TASKS, Dataset, with_bias
+from landscape.data.csvfile import load_csv
+from landscape.data.dataset import TASKS, Dataset, with_bias
 
 __all__ = [
     "NOISE_RANGE",
@@ -136,7 +136,7 @@ def make_scaled(samples: int, noise: float, seed: int) -> Dataset:
 def make_iris(samples: int = 0, noise: float = 0.0, seed: int = 0) -> Dataset:
     """Fisher's Iris, setosa (0) vs versicolor (1) by sepal size; ignores arguments."""
     del samples, noise, seed  # A fixed real data set: 100 rows, always the same.
-    data = resources.files("landscape") / "data" / "iris.csv"
+    data = resources.files("landscape.data") / "iris.csv"
     return load_csv(data.read_bytes(), name="iris")
 
 

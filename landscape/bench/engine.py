@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from landscape import optimizers, surface, trainer
 from landscape.config import RunConfig
-from landscape.datasets import make_dataset
+from landscape.data.presets import make_dataset
 
 PATH_STEPS = 1000
 SURFACE_GRID = 201

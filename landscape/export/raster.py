@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from landscape import export, markers
+from landscape import export
+from landscape.export import markers
 from landscape.figures import MAX_MARKERS, SCREEN, RunView, Theme, contour_figure
 from landscape.surface import Surface
 

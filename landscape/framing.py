@@ -1,4 +1,4 @@
-"""What the explorer shows besides figures: the view range and the run summary."""
+"""Framing the view: the surface minimum, and a box around the start, it and paths."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import math
 
 import numpy as np
 
-from landscape.dataset import Dataset
-from landscape.surface import Surface, loss_surface
-from landscape.trajectory import Trajectory
+from landscape.data.dataset import Dataset
+from landscape.surface import loss_surface
 
 Box = tuple[float, float, float, float]  # w1 min, w1 max, w2 min, w2 max
 SEARCH_GRID = 61
@@ -63,33 +62,3 @@ def fit_paths(box: Box, paths: list[np.ndarray]) -> Box:
         c1, h1, c2, h2 = (a1 + b1) / 2, b1 - a1, (a2 + b2) / 2, b2 - a2
         a1, b1, a2, b2 = c1 - h1, c1 + h1, c2 - h2, c2 + h2
     return (a1, b1, a2, b2)
-
-
-def within_step(losses: np.ndarray, minimum: float, tolerance: float = 0.01):
-    """The first step whose loss is within 1% of the surface minimum, or None."""
-    hits = np.flatnonzero(losses <= minimum + tolerance * abs(minimum))
-    return int(hits[0]) if len(hits) else None
-
-
-def summary_row(label: str, t: Trajectory, surface: Surface) -> dict:
-    """One line of the runs table."""
-    best = surface.minimum[2]
-    step = within_step(t.losses, best)
-    return {
-        "run": label,
-        "final loss": float(t.losses[-1]) if len(t.losses) else None,
-        "lowest loss": float(t.losses.min()) if len(t.losses) else None,
-        "within 1% of min at step": step,
-        "diverged": "no" if t.diverged_at is None else f"at step {t.diverged_at}",
-    }
-
-
-def describe(label: str, t: Trajectory) -> str:
-    """A one-line text summary of a run, for screen readers and the table."""
-    if len(t.losses) == 0:
-        return f"{label}: diverged at once"
-    steps = len(t.losses) - 1
-    text = f"{label}: loss {t.losses[0]:.3g} → {t.losses[-1]:.3g} in {steps} steps"
-    if t.diverged_at is not None:
-        text += f", then diverged at step {t.diverged_at}"
-    return text

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from landscape.dataset import Dataset, with_bias
+from landscape.data.dataset import Dataset, with_bias
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 100_000

@@ -15,8 +15,7 @@ from landscape import export, figures, framing
 from landscape.config import RunConfig
 from landscape.data.dataset import Dataset
 from landscape.export import movie, raster
-from landscape.runspec import RunSpec, config_settings, labels, parse_run
-from landscape.state import MAX_RUNS
+from landscape.runspec import MAX_RUNS, RunSpec, config_settings, labels, parse_run
 from landscape.surface import Surface, loss_surface
 
 FORMATS = ("png", "svg", "html", "gif", "mp4", "csv", "json")

@@ -6,10 +6,25 @@ from collections.abc import Sequence
 
 from landscape import optimizers
 from landscape.config import MAX_STEPS, RunConfig, Schedule, finite, make_params, whole
-from landscape.state import run_label
 
+MAX_RUNS = 8  # runs on one chart: one per colour, marker and dash
 RUN_KEYS = ("lr", "steps", "w1", "w2", "schedule", "batch")
 RunSpec = str | dict | RunConfig
+
+
+def run_label(
+    optimizer: str, lr: float, schedule: str = "constant", batch: int | None = None
+) -> str:
+    """'Adam · lr 0.1', with the schedule and batch size when they are not default."""
+    name = optimizers.get(optimizer).label.split(" (")[0]
+    if optimizer.startswith("tf1_"):
+        name += " (TF1)"
+    text = f"{name} · lr {lr:.3g}"
+    if schedule != "constant":
+        text += f" · {schedule}"
+    if batch:
+        text += f" · batch {batch}"
+    return text
 
 
 def _from_values(key: str, values: dict) -> RunConfig:

@@ -17,8 +17,8 @@ from landscape.config import (
 from landscape.data.presets import NOISE_RANGE, PRESETS, SAMPLES_RANGE
 from landscape.lessons import BY_KEY as _LESSONS
 from landscape.losses import LOSSES
+from landscape.runspec import MAX_RUNS, run_label
 
-MAX_RUNS = 8  # pinned runs on one chart
 APP_MAX_STEPS = 10_000  # the app's steps box; the engine allows MAX_STEPS
 APP_MIN_LR = 1e-6  # the app's smallest learning rate; the engine allows any > 0
 SWEEP_FACTORS = (0.1, 0.3, 1.0, 3.0, 10.0)
@@ -74,21 +74,6 @@ class ExplorerState:
             self.schedule,
             self.batch,
         )
-
-
-def run_label(
-    optimizer: str, lr: float, schedule: str = "constant", batch: int | None = None
-) -> str:
-    """'Adam · lr 0.1', with the schedule and batch size when they are not default."""
-    name = optimizers.get(optimizer).label.split(" (")[0]
-    if optimizer.startswith("tf1_"):
-        name += " (TF1)"
-    text = f"{name} · lr {lr:.3g}"
-    if schedule != "constant":
-        text += f" · {schedule}"
-    if batch:
-        text += f" · batch {batch}"
-    return text
 
 
 def run_config(pin: Pin, loss: str, seed: int) -> RunConfig:

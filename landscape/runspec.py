@@ -77,21 +77,38 @@ def parse_run(spec: RunSpec) -> RunConfig:
     if isinstance(spec, dict):
         values = dict(spec)
         return _from_values(str(values.pop("optimizer", "sgd")), values)
-    key, *pairs = str(spec).replace(",", " ").split() or [""]
+    try:
+        key, values = split_run(str(spec))
+        return _from_values(key, values)
+    except ValueError as e:
+        raise ValueError(f"run {spec!r}: {e}") from None
+
+
+def split_run(text: str) -> tuple[str, dict[str, str]]:
+    """The one run-text format, read: "KEY NAME=VALUE ..." -> (KEY, {NAME: VALUE}).
+
+    Settings are separated by spaces or commas, so a link's pin= value
+    ("adam,lr=0.1,steps=300") and a --run spec ("adam lr=0.1 steps=300") are the
+    same text. Values stay text: the caller checks them against its limits.
+
+    Raises:
+        ValueError: empty text, or a part that is not NAME=VALUE, or a name twice.
+    """
+    key, *pairs = text.replace(",", " ").split() or [""]
     if not key:
         raise ValueError("empty run; write e.g. 'adam lr=0.1 steps=300'")
     values: dict[str, str] = {}
     for pair in pairs:
         name, eq, value = pair.partition("=")
         if not eq or not name or name in values:
-            raise ValueError(
-                f"run {spec!r}: {pair!r} should be NAME=VALUE, each name once"
-            )
+            raise ValueError(f"{pair!r} should be NAME=VALUE, each name once")
         values[name] = value
-    try:
-        return _from_values(key, values)
-    except ValueError as e:
-        raise ValueError(f"run {spec!r}: {e}") from None
+    return key, values
+
+
+def format_run(key: str, values: dict[str, str]) -> str:
+    """The one run-text format, written with commas (URL-safe): split_run's inverse."""
+    return ",".join([key] + [f"{name}={value}" for name, value in values.items()])
 
 
 def labels(configs: Sequence[RunConfig]) -> list[str]:

@@ -22,8 +22,8 @@ from tests.helpers import (
     run,
     warnings,
 )
+from ui.cache import GRID
 
-GRID = 151  # app.GRID; importing app.py would run the page
 DEFAULT_START = (-2.0, 2.0)
 
 

@@ -12,27 +12,28 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from landscape import optimizers, state, trainer
+from landscape import links, optimizers, trainer
+from landscape import settings as table
 from landscape.config import LR_RANGE, MAX_STEPS, START_LIMIT, RunConfig, Schedule
 from landscape.data import presets
 from landscape.losses import LOSSES
 
-DEFAULTS = state.ExplorerState()
+DEFAULTS = table.ExplorerState()
 FIELDS = [
-    f.name for f in fields(state.ExplorerState) if f.name not in ("params", "pins")
+    f.name for f in fields(table.ExplorerState) if f.name not in ("params", "pins")
 ]
 HYPERS = sorted({h.name for s in optimizers.REGISTRY.values() for h in s.hypers})
 NAMES = FIELDS + HYPERS + ["pin", "classroom", "hide", "lesson"]
 CHOICES = {
     "optimizer": list(optimizers.REGISTRY),
-    "dataset": list(presets.PRESETS) + [state.UPLOAD],
+    "dataset": list(presets.PRESETS) + [table.UPLOAD],
     "loss": list(LOSSES),
     "schedule": ["constant", "exponential", "cosine"],
 }
 # name -> (low, high, whole): the documented ranges, written out independently.
 RANGES = {
-    "lr": (state.APP_MIN_LR, LR_RANGE[1], False),
-    "steps": (1, state.APP_MAX_STEPS, True),
+    "lr": (table.APP_MIN_LR, LR_RANGE[1], False),
+    "steps": (1, table.APP_MAX_STEPS, True),
     "w1": (-START_LIMIT, START_LIMIT, False),
     "w2": (-START_LIMIT, START_LIMIT, False),
     "samples": (*presets.SAMPLES_RANGE, True),
@@ -77,9 +78,8 @@ def oracle(name: str, text: str):
 @settings(max_examples=400, deadline=None, database=None)
 @given(query)
 def test_any_url_gives_a_valid_state_and_a_warning_per_bad_value(q):
-    parsed, warnings = state.parse_query(q)
-    if hasattr(state, "parse_view"):
-        state.parse_view(q)
+    parsed, warnings = links.parse_query(q)
+    links.parse_view(q)  # never raises, whatever the URL
 
     for name in set(CHOICES) | set(RANGES):
         given_ = q.get(name)
@@ -96,15 +96,15 @@ def test_any_url_gives_a_valid_state_and_a_warning_per_bad_value(q):
             assert any(f"{name} was given {len(given_)} times" in w for w in warnings)
     for name in set(q) - set(NAMES):
         assert any(f"Unknown URL parameter {name[:40]!r}" in w for w in warnings)
-    pins = q.get("pin", [])[: state.MAX_RUNS]
+    pins = q.get("pin", [])[: table.MAX_RUNS]
     ignored = [w for w in warnings if w.startswith("URL parameter pin=")]
     assert len(parsed.pins) + len(ignored) == len(pins)  # each kept or warned
     assert all("\n" not in w for w in warnings)
     # Whatever the URL said, the state is one the engine accepts.
     for pin in (parsed.live, *parsed.pins):
-        cfg = state.run_config(pin, parsed.loss, parsed.seed)
+        cfg = table.run_config(pin, parsed.loss, parsed.seed)
         optimizers.get(cfg.optimizer).resolve(cfg.param_dict)
-    if parsed.dataset != state.UPLOAD:
+    if parsed.dataset != table.UPLOAD:
         presets.make_dataset(parsed.dataset, parsed.samples, parsed.noise, parsed.seed)
 
 
@@ -116,7 +116,7 @@ def test_any_url_gives_a_valid_state_and_a_warning_per_bad_value(q):
 def test_a_bad_hyperparameter_warns_by_name_and_keeps_the_default(key, values):
     spec = optimizers.get(key)
     for h in spec.hypers:
-        parsed, warnings = state.parse_query({"optimizer": [key], h.name: values})
+        parsed, warnings = links.parse_query({"optimizer": [key], h.name: values})
         given_ = dict(parsed.params).get(h.name, h.default)
         try:
             ok = h.check(float(values[-1]))

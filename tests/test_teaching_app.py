@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from landscape import lessons, state
+from landscape import lessons, links
 from landscape.data import presets
 from landscape.figures import animation
 from tests.helpers import (
@@ -413,7 +413,7 @@ def test_each_lesson_loads_with_one_click():
         at.button(key=f"lesson_{lesson.key}").click()
         run(at)
 
-        expected, problems = state.parse_query(
+        expected, problems = links.parse_query(
             urllib.parse.parse_qs(lesson.query, keep_blank_values=True)
         )
         assert problems == [], lesson.key
@@ -430,7 +430,7 @@ def test_each_lesson_loads_with_one_click():
             assert xy[0].tolist() == [pin.w1, pin.w2], (lesson.key, pin)
             assert trace["name"].startswith(pin.label)
             assert len(xy) == pin.steps + 1 or "diverged" in " ".join(warnings(at))
-        assert query_all(at, "pin") == [state.format_pin(p) for p in expected.pins]
+        assert query_all(at, "pin") == [links.format_pin(p) for p in expected.pins]
         assert at.query_params["optimizer"] == expected.optimizer
         assert at.query_params["lesson"] == lesson.key
         assert at.slider(key="internals_step").value == 1

@@ -1,7 +1,7 @@
-"""The explorer's teaching panels: lessons, optimizer internals, the TensorFlow code.
+"""The teaching panels: lessons, optimizer internals, the TensorFlow code, links.
 
-Streamlit code, kept beside app.py so the page stays readable; the maths and
-the generated script come from landscape.internals and landscape.codegen.
+The maths and the generated script come from landscape.internals and
+landscape.codegen.
 """
 
 from __future__ import annotations
@@ -11,19 +11,20 @@ import urllib.parse
 import numpy as np
 import streamlit as st
 
-from landscape import codegen, internals, lessons, optimizers, state
+from landscape import codegen, internals, lessons, links, optimizers
 from landscape.figures import Arrow, RunView
+from ui.session import Key
 
-STEP_KEY = "internals_step"
+STEP_KEY = Key.STEP  # tests and the contour click set it
 
 
 # --- lessons ----------------------------------------------------------------
 def _apply_lesson(key: str, load_state) -> None:
     lesson = lessons.BY_KEY[key]
     query = urllib.parse.parse_qs(lesson.query, keep_blank_values=True)
-    parsed, _ = state.parse_query(query)
+    parsed, _ = links.parse_query(query)
     load_state(parsed)
-    st.session_state.lesson = key
+    st.session_state[Key.LESSON] = key
     st.session_state[STEP_KEY] = 1
 
 
@@ -41,7 +42,7 @@ def render_lessons(load_state) -> None:
 
 
 def render_lesson_text() -> None:
-    key = st.session_state.get("lesson")
+    key = st.session_state.get(Key.LESSON)
     if key in lessons.BY_KEY:
         lesson = lessons.BY_KEY[key]
         st.info(f"**{lesson.title}.** {lesson.text}")
@@ -131,7 +132,7 @@ def render_code(data, runs: list[RunView], configs: list, source: str) -> None:
     i = st.selectbox(
         "Run",
         range(len(runs)),
-        key="code_run",
+        key=Key.CODE_RUN,
         format_func=lambda i: f"{i + 1}. {runs[i].label}",
     )
     cfg, label = configs[i], runs[i].label
@@ -162,9 +163,9 @@ def render_lesson_link(query: dict) -> None:
     with st.sidebar.expander("Lesson link"):
         hide = st.multiselect(
             "Hide these controls",
-            state.HIDEABLE,
-            default=[c for c in state.HIDEABLE if c != "lr"],
-            key="link_hide",
+            links.HIDEABLE,
+            default=[c for c in links.HIDEABLE if c != "lr"],
+            key=Key.LINK_HIDE,
         )
         params = dict(query) | {"hide": ",".join(hide)}
         st.code("?" + urllib.parse.urlencode(params, doseq=True), language=None)

@@ -1,0 +1,178 @@
+"""Shareable links: URL query parameters <-> the explorer's state, with fallbacks.
+
+Driven by the table in landscape.settings; pins use the one run-text format of
+landscape.runspec ("adam,lr=0.1,steps=200,w1=-2,w2=2,beta_1=0.8").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from landscape import optimizers
+from landscape.lessons import BY_KEY as LESSONS
+from landscape.runspec import MAX_RUNS, format_run, split_run
+from landscape.settings import RUN_SETTINGS, SETTINGS, ExplorerState, Pin
+
+Query = Mapping[str, list[str]]  # parameter name -> every value given for it
+VIEW_KEYS = {"classroom", "hide", "lesson"}  # read by parse_view
+# Controls a lesson link can hide (hide=a,b,c), as TensorFlow Playground does.
+HIDEABLE = ("dataset", "upload", "samples", "noise", "seed", "loss", "optimizer",
+            "hyperparameters", "schedule", "lr", "steps", "batch", "start", "pin",
+            "sweep", "lineup", "lessons", "code", "internals", "classroom")  # fmt: skip
+
+
+def _warning(name: str, text: str, allowed: str, default: object) -> str:
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return (
+        f"URL parameter {name}={shown!r} is not valid ({allowed}); "
+        f"using {default!r} instead."
+    )
+
+
+def _hypers(optimizer: str, query: Query, warnings: list[str]) -> tuple:
+    """The optimizer's hyperparameters that differ from TensorFlow's defaults."""
+    out = []
+    for h in optimizers.get(optimizer).hypers:
+        values = query.get(h.name)
+        if not values:
+            continue
+        try:
+            value = h.check(float(values[-1]))
+        except ValueError:
+            warnings.append(
+                _warning(h.name, values[-1], f"a number in {h.allowed()}", h.default)
+            )
+            continue
+        if value != h.default:
+            out.append((h.name, value))
+    return tuple(sorted(out))
+
+
+def _values(query: Query, warnings: list[str]) -> dict[str, object]:
+    """Each setting the query gives validly; the rest warn and keep their default."""
+    values = {}
+    for s in SETTINGS:
+        given = query.get(s.name)
+        if not given:
+            continue
+        if len(given) > 1:
+            warnings.append(
+                f"URL parameter {s.name} was given {len(given)} times; "
+                "using the last one."
+            )
+        try:
+            values[s.name] = s.parse(given[-1])
+        except (ValueError, OverflowError):
+            warnings.append(_warning(s.name, given[-1], s.allowed, s.default))
+    return values
+
+
+def parse_query(query: Query) -> tuple[ExplorerState, list[str]]:
+    """Settings from URL query parameters; invalid ones fall back with a warning.
+
+    Returns:
+        The state, and one warning line per parameter that was ignored.
+    """
+    warnings: list[str] = []
+    state = ExplorerState(**_values(query, warnings))
+    state = replace(state, params=_hypers(state.optimizer, query, warnings))
+    pins = []
+    for text in query.get("pin", [])[:MAX_RUNS]:
+        try:
+            pins.append(parse_pin(text))
+        except ValueError as e:
+            warnings.append(f"URL parameter pin={text[:40]!r} was ignored: {e}")
+    if len(query.get("pin", [])) > MAX_RUNS:
+        warnings.append(f"Only the first {MAX_RUNS} pinned runs were kept.")
+    known = {s.name for s in SETTINGS} | {"pin"} | _all_hyper_names() | VIEW_KEYS
+    for name in sorted(set(query) - known):
+        warnings.append(f"Unknown URL parameter {name[:40]!r} was ignored.")
+    return replace(state, pins=tuple(pins)), warnings
+
+
+def _all_hyper_names() -> set[str]:
+    return {h.name for s in optimizers.REGISTRY.values() for h in s.hypers}
+
+
+def to_query(state: ExplorerState) -> dict[str, str | list[str]]:
+    """The URL query parameters that reproduce the state, pins included."""
+    out: dict[str, str | list[str]] = {
+        s.name: s.format(getattr(state, s.name)) for s in SETTINGS
+    }
+    out |= {k: f"{v:g}" for k, v in state.params}
+    if state.pins:
+        out["pin"] = [format_pin(p) for p in state.pins]
+    return out
+
+
+# --- pins: the run-text format with the app's limits -------------------------
+def format_pin(pin: Pin) -> str:
+    """A pin as link text; settings at their default are left out, except the
+    learning rate, steps and start, which a reader of the link wants to see."""
+    values = {}
+    for s in RUN_SETTINGS:
+        value = getattr(pin, s.name)
+        if s.name in ("lr", "steps", "w1", "w2") or (
+            s.name != "optimizer" and value != s.default
+        ):
+            values[s.name] = s.format(value)
+    values |= {k: f"{v:g}" for k, v in pin.params}
+    return format_run(pin.optimizer, values)
+
+
+def parse_pin(text: str) -> Pin:
+    """A pin from its link text, or ValueError saying what is wrong."""
+    key, values = split_run(text)
+    spec = optimizers.get(key)
+    allowed = [s.name for s in RUN_SETTINGS[1:]] + [h.name for h in spec.hypers]
+    unknown = [name for name in values if name not in allowed]
+    if unknown:
+        raise ValueError(
+            f"unknown setting {unknown[0]!r} for {key}; allowed: {', '.join(allowed)}"
+        )
+    state, problems = parse_query(
+        {name: [value] for name, value in values.items()} | {"optimizer": [spec.key]}
+    )
+    if problems:
+        raise ValueError(problems[0])
+    return state.live
+
+
+# --- how the page is shown ---------------------------------------------------
+@dataclass(frozen=True)
+class ViewState:
+    """How the page is shown (not what is trained): classroom mode, hidden controls."""
+
+    classroom: bool = False
+    hide: frozenset[str] = frozenset()
+    lesson: str = ""  # a built-in lesson whose text to show
+
+
+def parse_view(query: Query) -> tuple[ViewState, list[str]]:
+    """classroom=1 and hide=a,b from the URL; unknown values warn and are ignored."""
+    warnings = []
+    flag = (query.get("classroom") or ["0"])[-1].strip().lower()
+    if flag not in ("0", "1", "true", "false", ""):
+        warnings.append(
+            f"URL parameter classroom={flag[:20]!r} is not valid (1 or 0); "
+            "using 0 instead."
+        )
+    hide = set()
+    for text in query.get("hide", []):
+        for name in filter(None, (part.strip() for part in text.split(","))):
+            if name in HIDEABLE:
+                hide.add(name)
+            else:
+                warnings.append(
+                    f"URL parameter hide names an unknown control "
+                    f"{name[:30]!r}; controls: {', '.join(HIDEABLE)}."
+                )
+    lesson = (query.get("lesson") or [""])[-1].strip()
+    if lesson and lesson not in LESSONS:
+        warnings.append(
+            f"URL parameter lesson={lesson[:30]!r} is not a lesson; "
+            f"lessons: {', '.join(LESSONS)}."
+        )
+        lesson = ""
+    return ViewState(flag in ("1", "true"), frozenset(hide), lesson), warnings

@@ -1,0 +1,215 @@
+"""The settings' controls: loss, optimizer, hyperparameters, learning rate, training.
+
+In classroom mode the optimizer and the learning rate sit in one row above the
+charts; everything else stays in the (collapsed) sidebar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from landscape import optimizers
+from landscape.config import SCHEDULE_HELP, SCHEDULES
+from landscape.losses import LOSSES
+from landscape.settings import BY_NAME, LR_STOPS, ExplorerState
+from ui import cache, teaching
+from ui.data import number_box, render_data
+from ui.session import Key, hyper_key, load_state, nearest_stop, shown
+
+LOSS_LABELS = {
+    "cross_entropy": "Cross-entropy",
+    "mse": "L2 (mean squared error)",
+    "mae": "L1 (mean absolute error)",
+}
+FULL_BATCH_HELP = "0 = full batch (every example, every step)"
+LR_HINT = "Usually between 0.001 and 0.1: too large overshoots, too small is slow."
+NO_CROSS_ENTROPY = (
+    "Cross-entropy is not offered: it needs labels that are all 0 or 1, "
+    "and this data set's labels are other numbers (regression)."
+)
+
+
+def render_controls(classroom: bool) -> tuple[ExplorerState, cache.Source, object]:
+    """Every setting. Returns the current state, where the data comes from, and
+    the data."""
+    if shown("lessons"):
+        teaching.render_lessons(load_state)
+    if classroom:
+        key_where, lr_where = st.container().columns([2, 3])
+    else:
+        key_where = lr_where = st.sidebar
+    source, data = render_data()
+    loss = render_loss(data.task)
+    key, params, schedule = render_optimizer(key_where)
+    lr = render_lr(lr_where)
+    steps, w1, w2, batch = render_training()
+    current = replace(
+        st.session_state[Key.EXPLORER],
+        dataset=source.preset,
+        samples=source.samples,
+        noise=source.noise,
+        seed=source.seed,
+        loss=loss,
+        optimizer=key,
+        lr=lr,
+        steps=steps,
+        w1=w1,
+        w2=w2,
+        batch=batch,
+        schedule=schedule,
+        params=params,
+    )
+    st.session_state[Key.EXPLORER] = current
+    return current, source, data
+
+
+def render_loss(task: str) -> str:
+    allowed = [k for k in LOSSES if task == "classification" or k != "cross_entropy"]
+    widget = BY_NAME["loss"].widget
+    if not shown("loss"):
+        saved = st.session_state[Key.EXPLORER].loss
+        return saved if saved in allowed else allowed[0]
+    st.sidebar.header("Loss")
+    if st.session_state.get(widget) not in allowed:
+        st.session_state[widget] = allowed[0]
+    loss = st.sidebar.radio(
+        "Loss",
+        allowed,
+        key=widget,
+        format_func=LOSS_LABELS.get,
+        label_visibility="collapsed",
+    )
+    st.sidebar.caption(LOSSES[loss])
+    if task != "classification":
+        st.sidebar.caption(NO_CROSS_ENTROPY)
+    return loss
+
+
+def render_optimizer(where) -> tuple[str, tuple, str]:
+    """The optimizer, its hyperparameters and the learning-rate schedule."""
+    saved = st.session_state[Key.EXPLORER]
+    compact = where is not st.sidebar  # classroom: one row above the charts
+    key = saved.optimizer
+    if shown("optimizer"):
+        if not compact:
+            where.header("Optimizer")
+        key = where.selectbox(
+            "Optimizer",
+            list(optimizers.REGISTRY),
+            key=BY_NAME["optimizer"].widget,
+            format_func=lambda k: optimizers.get(k).label,
+            label_visibility="visible" if compact else "collapsed",
+        )
+        if not compact:
+            where.caption(optimizers.get(key).description)
+    if shown("hyperparameters"):
+        params = render_hypers(key)
+    else:
+        params = saved.params if key == saved.optimizer else ()
+    schedule = saved.schedule
+    if shown("schedule"):
+        schedule = st.sidebar.selectbox(
+            "Learning-rate schedule",
+            SCHEDULES,
+            key=BY_NAME["schedule"].widget,
+            help=" ".join(SCHEDULE_HELP.values()),
+        )
+    return key, params, schedule
+
+
+def render_hypers(key: str) -> tuple:
+    """The optimizer's hyperparameters that differ from TensorFlow's defaults."""
+    spec = optimizers.get(key)
+    params = []
+    if not spec.hypers:
+        return ()
+    with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
+        for h in spec.hypers:
+            widget = hyper_key(key, h.name)
+            st.session_state.setdefault(widget, h.default)
+            value = st.number_input(
+                h.name,
+                min_value=h.low,
+                max_value=h.high,
+                key=widget,
+                format="%.6g",
+                step=None,
+                help=f"{h.help} Default {h.default:g}; allowed {h.allowed()}.",
+            )
+            try:
+                value = h.check(value)
+            except ValueError as e:
+                st.error(str(e))
+                value = h.default
+            if value != h.default:
+                params.append((h.name, float(value)))
+    return tuple(sorted(params))
+
+
+def _lr_from_slider() -> None:
+    st.session_state[BY_NAME["lr"].widget] = st.session_state[Key.LR_SLIDER]
+
+
+def _lr_from_box() -> None:
+    box = st.session_state[BY_NAME["lr"].widget]
+    st.session_state[Key.LR_SLIDER] = nearest_stop(box)
+
+
+def render_lr(where) -> float:
+    """A log-scale slider kept in sync with an exact number box."""
+    if not shown("lr"):
+        return st.session_state[Key.EXPLORER].lr
+    compact = where is not st.sidebar  # classroom: one row above the charts
+    if compact:
+        where, box_where = where.columns([3, 1])
+    else:
+        where.header("Learning rate")
+        box_where = where
+    where.select_slider(
+        "Learning rate (log scale)",
+        LR_STOPS,
+        key=Key.LR_SLIDER,
+        on_change=_lr_from_slider,
+        format_func=lambda v: f"{v:g}",
+        label_visibility="visible" if compact else "collapsed",
+        help=LR_HINT,
+    )
+    lr = number_box(
+        box_where,
+        "lr",
+        "Exact learning rate",
+        format="%.6g",
+        on_change=_lr_from_box,
+        step=None,
+    )
+    if not compact:  # in classroom mode the slider's own help says it
+        where.caption(LR_HINT)
+    return float(lr)
+
+
+def render_training() -> tuple[int, float, float, int | None]:
+    """Steps, batch size and the start. Returns (steps, w1, w2, batch or None)."""
+    saved = st.session_state[Key.EXPLORER]
+    if shown("steps") or shown("batch") or shown("start"):
+        st.sidebar.header("Training")
+    cols = st.sidebar.columns(2)
+    steps = saved.steps if not shown("steps") else number_box(cols[0], "steps", "Steps")
+    batch = (
+        (saved.batch or 0)
+        if not shown("batch")
+        else number_box(
+            cols[1],
+            "batch",
+            "Batch size",
+            help="0 = full batch (every example, every step)",
+        )
+    )
+    if not shown("start"):
+        return int(steps), saved.w1, saved.w2, int(batch) or None
+    cols = st.sidebar.columns(2)
+    w1 = number_box(cols[0], "w1", "Start w1", step=0.5)
+    w2 = number_box(cols[1], "w2", "Start w2", step=0.5)
+    st.sidebar.caption("Or click anywhere on the contour to start there.")
+    return int(steps), float(w1), float(w2), int(batch) or None

@@ -1,0 +1,53 @@
+"""The panels under the charts: optimizer internals, exports, the TensorFlow code."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from landscape import api, figures
+from landscape.settings import ExplorerState
+from landscape.surface import Surface
+from ui import cache, exports, teaching
+from ui.data import describe_source
+from ui.runs import run_configs
+from ui.session import Key, shown
+
+
+def comparison(current, source, data, runs, surf: Surface) -> api.Comparison:
+    """The runs drawn, as the library's Comparison that every export is made from."""
+    if source.upload:
+        settings = api.data_settings(data, file=st.session_state[Key.UPLOAD][1])
+    else:
+        settings = api.data_settings(
+            data,
+            preset=source.preset,
+            samples=source.samples,
+            noise=source.noise,
+            seed=source.seed,
+        )
+    configs = tuple(run_configs(current, runs))
+    return api.Comparison(data, current.loss, surf, tuple(runs), configs, settings)
+
+
+def render_panels(
+    current: ExplorerState, source: cache.Source, data, runs, surf, classroom: bool
+) -> None:
+    live = runs[0] if runs and runs[0].slot == 0 else None
+    if shown("internals") and live is not None:
+        with st.expander(
+            "Optimizer internals: one step, by the numbers", expanded=classroom
+        ):
+            teaching.render_internals(live, current.optimizer, dict(current.params))
+    if surf is None or not runs:
+        return
+    with st.expander("Export: PNG, SVG, HTML, GIF, MP4, CSV, JSON"):
+        theme = figures.CLASSROOM if classroom else figures.SCREEN  # TEMPORARY
+        exports.render_exports(surf, runs, data, theme, run_configs(current, runs), {})
+    if shown("code"):
+        with st.expander("Show the TensorFlow code"):
+            # Only on request: the script embeds the data, and an expander's
+            # body runs on every rerun even while it is closed.
+            if st.toggle("Write the script for a run", key=Key.CODE_ON):
+                teaching.render_code(
+                    data, runs, run_configs(current, runs), describe_source(source)
+                )

@@ -1,0 +1,121 @@
+"""The runs on the chart: the live run and the pins; pin, sweep and line-up buttons."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from landscape import links, optimizers
+from landscape.config import RunConfig
+from landscape.figures import RunView
+from landscape.runspec import MAX_RUNS
+from landscape.settings import ExplorerState, Pin, lineup, run_config, sweep
+from ui import cache
+from ui.session import Key, md, shown
+
+DEFAULT_LINEUP = ["sgd", "momentum", "rmsprop", "adam"]
+
+
+def render_run_controls(current: ExplorerState) -> None:
+    """Pin the live run; make a learning-rate sweep or an optimizer line-up."""
+    if not (shown("pin") or shown("sweep") or shown("lineup")):
+        return
+    cols = st.columns([1, 1, 2, 1])
+    if shown("pin") and cols[0].button(
+        "Pin run",
+        help="Keep this run on the chart",
+        disabled=len(current.pins) >= MAX_RUNS,
+    ):
+        set_pins(current.pins + (current.live,))
+    if shown("sweep") and cols[1].button(
+        "Learning-rate sweep",
+        help="This optimizer at 0.1x, 0.3x, 1x, 3x and 10x the rate",
+    ):
+        set_pins(sweep(current))
+    if not shown("lineup"):
+        return
+    chosen = cols[2].multiselect(
+        "Line-up",
+        list(optimizers.REGISTRY),
+        default=DEFAULT_LINEUP,
+        key=Key.LINEUP,
+        format_func=lambda k: optimizers.get(k).label,
+        max_selections=MAX_RUNS,
+        label_visibility="collapsed",
+    )
+    if cols[3].button(
+        "Optimizer line-up", help="The chosen optimizers at their TF default rates"
+    ):
+        set_pins(lineup(current, chosen))
+
+
+def set_pins(pins: tuple[Pin, ...]) -> None:
+    st.session_state[Key.EXPLORER] = replace(
+        st.session_state[Key.EXPLORER], pins=tuple(dict.fromkeys(pins))[:MAX_RUNS]
+    )
+    st.rerun()
+
+
+def render_pin_list(current: ExplorerState) -> None:
+    """Each pin with a show checkbox and a remove button."""
+    if not current.pins:
+        return
+    with st.expander(
+        f"Pinned runs ({len(current.pins)} of {MAX_RUNS})", expanded=False
+    ):
+        for i, pin in enumerate(current.pins):
+            cols = st.columns([4, 1, 1])
+            cols[0].markdown(
+                f"**{i + 1}.** {pin.label} · start ({pin.w1:g}, {pin.w2:g})"
+            )
+            cols[1].checkbox("show", value=True, key=_show_key(pin))
+            if cols[2].button("remove", key=f"rm_{links.format_pin(pin)}"):
+                set_pins(tuple(p for p in current.pins if p != pin))
+
+
+def _show_key(pin: Pin) -> str:
+    """The pin's "show" checkbox; its value is read before the list is drawn."""
+    return f"show_{links.format_pin(pin)}"
+
+
+def collect_runs(current: ExplorerState, source: cache.Source) -> list[RunView]:
+    """The live run and the shown pins, trained (or from the cache).
+
+    A run the engine cannot make is one error line naming it; the others still
+    show. Each view keeps its style slot: the live run 0, pin i slot i.
+    """
+    views = []
+    for slot, pin in _slots(current):
+        label = f"{pin.label} (live)" if slot == 0 else pin.label
+        try:
+            trajectory = cache.get_run(source, current.loss, pin)
+        except Exception as e:  # noqa: BLE001 - any engine failure, one line each
+            st.error(engine_error(f"Training {label}", e, "change its settings"))
+            continue
+        views.append(RunView(label, trajectory, slot))
+    return views
+
+
+def _slots(current: ExplorerState) -> list[tuple[int, Pin]]:
+    """(style slot, run) of the live run and of each pin whose "show" is ticked."""
+    pins = [
+        (i, p)
+        for i, p in enumerate(current.pins, start=1)
+        if st.session_state.get(_show_key(p), True)
+    ]
+    return [(0, current.live), *pins]
+
+
+def run_configs(current: ExplorerState, runs: list[RunView]) -> list[RunConfig]:
+    """The engine settings of the runs drawn, in the runs' order."""
+    pins = dict(_slots(current))
+    return [run_config(pins[r.slot], current.loss, current.seed) for r in runs]
+
+
+def engine_error(what: str, error: Exception, change: str) -> str:
+    """One line: what failed, the engine's reason, and what to change."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    if len(reason) > 160:
+        reason = reason[:157] + "..."
+    return f"{what} failed: {md(reason)}. To go on, {change}."

@@ -1,0 +1,122 @@
+"""URL <-> session state, driven by the table of settings; the session keys, named once.
+
+A session reads the URL once, into the widgets' keys; every rerun writes the
+current settings back to the URL, so the address bar is always a shareable link.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from enum import StrEnum
+
+import streamlit as st
+
+from landscape import links, optimizers
+from landscape.settings import LR_STOPS, SETTINGS, UPLOAD, ExplorerState
+
+
+class Key(StrEnum):
+    """Session-state keys that are not a setting's widget (those are in SETTINGS)."""
+
+    EXPLORER = "explorer"  # the ExplorerState of the last run, pins included
+    VIEW_STATE = "view_state"  # links.ViewState: hidden controls
+    CLASSROOM = "classroom"  # the classroom toggle
+    LESSON = "lesson"  # the lesson whose text is shown
+    URL_WARNINGS = "url_warnings"
+    LR_SLIDER = "lr_slider"  # the log slider beside the exact box (lr's widget)
+    FILE = "in_file"  # the file uploader
+    UPLOAD = "upload"  # (sha256, file name) of this session's upload
+    UPLOAD_DATA = "upload_data"  # (sha256, Dataset)
+    UPLOAD_ERROR = "upload_error"
+    LINEUP = "lineup"  # the optimizers chosen for the line-up
+    VIEW = "view"  # Contour, Playback or 3D surface
+    CONTOUR = "contour"  # the contour chart: its click selection
+    AUTO_RANGE = "auto_range"
+    STEP = "internals_step"  # the step the internals panel explains
+    CODE_ON = "code_on"
+    CODE_RUN = "code_run"
+    LINK_HIDE = "link_hide"
+    EXPORT_KIND = "export_kind"
+    EXPORT_FILE = "export_file"
+
+
+def hyper_key(optimizer: str, name: str) -> str:
+    """The widget key of one optimizer's hyperparameter."""
+    return f"hp_{optimizer}_{name}"
+
+
+def md(text: object) -> str:
+    """User text (a URL value, a file or column name) safe for Streamlit Markdown.
+
+    The characters that open links, images, tags, code, bold, LaTeX and tables
+    are escaped, so they show as the characters they are. Underscores inside
+    names (beta_1) cannot emphasise in CommonMark and stay readable.
+    """
+    return re.sub(r"([\\`*\[\]<>!#|~$])", r"\\\1", str(text))
+
+
+def nearest_stop(lr: float) -> float:
+    """The learning-rate slider's stop nearest to lr on a log scale."""
+    return min(LR_STOPS, key=lambda s: abs(math.log(s) - math.log(lr)))
+
+
+def init_session() -> None:
+    """Read the URL once per session into the widgets' keys."""
+    if Key.EXPLORER in st.session_state:
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    parsed, warnings = links.parse_query(query)
+    view, view_warnings = links.parse_view(query)
+    st.session_state[Key.VIEW_STATE] = view
+    st.session_state[Key.CLASSROOM] = view.classroom
+    st.session_state[Key.LESSON] = view.lesson
+    st.session_state[Key.URL_WARNINGS] = warnings + view_warnings
+    load_state(parsed)
+
+
+def load_state(parsed: ExplorerState) -> None:
+    """Put a state (from a URL or a lesson) into the widgets' keys, row by row."""
+    if parsed.dataset == UPLOAD and Key.UPLOAD not in st.session_state:
+        st.session_state[Key.URL_WARNINGS].append(
+            "URL parameter dataset='upload' needs a file uploaded in "
+            "this browser; using 'blobs' instead."
+        )
+        parsed = replace(parsed, dataset="blobs")
+    st.session_state[Key.EXPLORER] = parsed
+    for s in SETTINGS:
+        st.session_state[s.widget] = widget_value(s.name, getattr(parsed, s.name))
+    st.session_state[Key.LR_SLIDER] = nearest_stop(parsed.lr)
+    # Every hyperparameter, so nothing set before survives a lesson or a link.
+    given = dict(parsed.params)
+    for h in optimizers.get(parsed.optimizer).hypers:
+        st.session_state[hyper_key(parsed.optimizer, h.name)] = given.get(
+            h.name, h.default
+        )
+
+
+def widget_value(name: str, value: object) -> object:
+    """A setting's value as its widget holds it (a full batch is 0 in its box)."""
+    return 0 if name == "batch" and value is None else value
+
+
+def shown(control: str) -> bool:
+    """False when a lesson link hides this control (hide=...)."""
+    return control not in st.session_state[Key.VIEW_STATE].hide
+
+
+def sync_url(current: ExplorerState, uploaded: bool) -> dict:
+    """Write the settings to the URL; returns the query written."""
+    query = links.to_query(current)
+    if uploaded:
+        query["dataset"] = UPLOAD
+    view = st.session_state[Key.VIEW_STATE]
+    if st.session_state.get(Key.CLASSROOM):
+        query["classroom"] = "1"
+    if view.hide:
+        query["hide"] = ",".join(sorted(view.hide))
+    if st.session_state.get(Key.LESSON):
+        query["lesson"] = st.session_state[Key.LESSON]
+    st.query_params.from_dict(query)
+    return query

@@ -6,6 +6,7 @@ landscape.runspec ("adam,lr=0.1,steps=200,w1=-2,w2=2,beta_1=0.8").
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -77,18 +78,31 @@ def parse_query(query: Query) -> tuple[ExplorerState, list[str]]:
     warnings: list[str] = []
     state = ExplorerState(**_values(query, warnings))
     state = replace(state, params=_hypers(state.optimizer, query, warnings))
-    pins = []
-    for text in query.get("pin", [])[:MAX_RUNS]:
-        try:
-            pins.append(parse_pin(text))
-        except ValueError as e:
-            warnings.append(f"URL parameter pin={text[:40]!r} was ignored: {e}")
-    if len(query.get("pin", [])) > MAX_RUNS:
-        warnings.append(f"Only the first {MAX_RUNS} pinned runs were kept.")
+    pins = _pins(query.get("pin", []), warnings)
     known = {s.name for s in SETTINGS} | {"pin"} | _all_hyper_names() | VIEW_KEYS
     for name in sorted(set(query) - known):
         warnings.append(f"Unknown URL parameter {name[:40]!r} was ignored.")
     return replace(state, pins=tuple(pins)), warnings
+
+
+def _pins(texts: list[str], warnings: list[str]) -> tuple[Pin, ...]:
+    """The valid pins, each once, at most MAX_RUNS; a warning for each dropped."""
+    pins: dict[Pin, None] = {}
+    for text in texts[:MAX_RUNS]:
+        try:
+            pin = parse_pin(text)
+        except ValueError as e:
+            warnings.append(f"URL parameter pin={text[:40]!r} was ignored: {e}")
+            continue
+        if pin in pins:
+            warnings.append(
+                f"URL parameter pin={text[:40]!r} repeats an earlier pin; "
+                "it is shown once."
+            )
+        pins[pin] = None
+    if len(texts) > MAX_RUNS:
+        warnings.append(f"Only the first {MAX_RUNS} pinned runs were kept.")
+    return tuple(pins)
 
 
 def _all_hyper_names() -> set[str]:
@@ -137,6 +151,16 @@ def parse_pin(text: str) -> Pin:
     if problems:
         raise ValueError(problems[0])
     return state.live
+
+
+def lesson_query(key: str, query: Query | None = None) -> dict[str, list[str]]:
+    """A lesson's settings as query parameters, under the URL's own (which win).
+
+    The lesson's pins stay unless the URL names pins of its own, so a link that
+    was shared after changes reopens with those changes.
+    """
+    lesson = urllib.parse.parse_qs(LESSONS[key].query, keep_blank_values=True)
+    return lesson | {k: list(v) for k, v in (query or {}).items()}
 
 
 # --- how the page is shown ---------------------------------------------------

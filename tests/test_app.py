@@ -386,3 +386,19 @@ def test_a_diverging_run_warns_and_the_charts_stay_finite():
         assert math.isfinite(lo) and math.isfinite(hi)
         assert lo < hi
         assert max(abs(lo), abs(hi)) < 1e4
+
+
+def test_a_link_with_a_repeated_pin_shows_it_once_with_a_warning():
+    at = run(make_app(pin=["sgd,lr=0.5", "sgd,lr=0.5", "adam,lr=0.1", "sgd,lr=0.5"]))
+    assert [t["name"] for t in paths(at)] == [
+        "Gradient descent · lr 0.1 (live)",
+        "Gradient descent · lr 0.5",
+        "Adam · lr 0.1",
+    ]
+    repeated = [w for w in warnings(at) if "repeats an earlier pin" in w]
+    assert len(repeated) == 2
+    assert query_all(at, "pin") == [
+        "sgd,lr=0.5,steps=100,w1=-2,w2=2",
+        "adam,lr=0.1,steps=100,w1=-2,w2=2",
+    ]
+    assert len(at.get("plotly_chart")) == 3  # nothing replaced by an error

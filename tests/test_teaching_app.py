@@ -436,6 +436,31 @@ def test_each_lesson_loads_with_one_click():
         assert at.slider(key="internals_step").value == 1
 
 
+@pytest.mark.parametrize("key", [lesson.key for lesson in lessons.LESSONS])
+def test_a_lesson_link_loads_the_lesson_as_its_button_does(key):
+    by_link = run(make_app(lesson=key))
+    by_button = run(make_app())
+    by_button.button(key=f"lesson_{key}").click()
+    run(by_button)
+
+    assert warnings(by_link) == []
+    assert by_link.session_state["explorer"] == by_button.session_state["explorer"]
+    assert paths(by_link) == paths(by_button)  # the same runs, point for point
+    assert by_link.query_params["dataset"] == by_button.query_params["dataset"]
+    assert by_link.query_params["lesson"] == key
+    assert query_all(by_link, "pin") == query_all(by_button, "pin")
+
+
+def test_a_lesson_link_with_changes_keeps_the_changes():
+    """A link shared after a change: the link's own settings win over the lesson's."""
+    at = run(make_app(classroom="1", lesson="learning_rate", lr="0.3"))
+    lesson, _ = links.parse_query(links.lesson_query("learning_rate"))
+    state = at.session_state["explorer"]
+    assert (state.dataset, state.optimizer, state.lr) == ("line", lesson.optimizer, 0.3)
+    assert state.pins == lesson.pins
+    assert at.query_params["lr"] == "0.3"
+
+
 # --- known bugs (strict: each fails loudly once it is fixed) -------------------
 def test_a_lesson_resets_the_hyperparameters_it_does_not_set():
     at = run(make_app(optimizer="momentum", momentum="0.5"))

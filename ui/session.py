@@ -67,8 +67,10 @@ def init_session() -> None:
     if Key.EXPLORER in st.session_state:
         return
     query = {k: st.query_params.get_all(k) for k in st.query_params}
-    parsed, warnings = links.parse_query(query)
     view, view_warnings = links.parse_view(query)
+    if view.lesson:  # the lesson's settings, under the link's own
+        query = links.lesson_query(view.lesson, query)
+    parsed, warnings = links.parse_query(query)
     st.session_state[Key.VIEW_STATE] = view
     st.session_state[Key.CLASSROOM] = view.classroom
     st.session_state[Key.LESSON] = view.lesson

@@ -20,9 +20,7 @@ STEP_KEY = Key.STEP  # tests and the contour click set it
 
 # --- lessons ----------------------------------------------------------------
 def _apply_lesson(key: str, load_state) -> None:
-    lesson = lessons.BY_KEY[key]
-    query = urllib.parse.parse_qs(lesson.query, keep_blank_values=True)
-    parsed, _ = links.parse_query(query)
+    parsed, _ = links.parse_query(links.lesson_query(key))
     load_state(parsed)
     st.session_state[Key.LESSON] = key
     st.session_state[STEP_KEY] = 1

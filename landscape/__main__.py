@@ -1,4 +1,4 @@
-"""Entry point: python -m landscape train | surface | bench."""
+"""Entry point: python -m landscape train | surface | render | bench."""
 
 import os
 import sys

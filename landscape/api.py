@@ -1,9 +1,8 @@
-"""Runs side by side for notebooks and scripts: run specs, a comparison, its exports.
+"""Runs side by side for notebooks, scripts and the app: a Comparison and its files."""
 
-data = landscape.make_dataset("overlap")
-fig = landscape.compare(data, "cross_entropy", ["adam lr=0.1", "sgd lr=0.5"])
-landscape.save(landscape.comparison(data, "cross_entropy", [...]), "path.gif")
-"""
+# data = landscape.make_dataset("overlap")
+# fig = landscape.compare(data, "cross_entropy", ["adam lr=0.1", "sgd lr=0.5"])
+# landscape.save(landscape.comparison(data, "cross_entropy", [...]), "path.gif")
 
 from __future__ import annotations
 
@@ -11,9 +10,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from landscape import export, figures, framing
+from landscape import export, figures, framing, trainer
 from landscape.config import RunConfig
 from landscape.data.dataset import Dataset
+from landscape.data.presets import PRESETS
 from landscape.export import movie, raster
 from landscape.runspec import MAX_RUNS, RunSpec, config_settings, labels, parse_run
 from landscape.surface import Surface, loss_surface
@@ -21,15 +21,59 @@ from landscape.surface import Surface, loss_surface
 FORMATS = ("png", "svg", "html", "gif", "mp4", "csv", "json")
 
 
+def data_settings(
+    data: Dataset,
+    *,
+    preset: str | None = None,
+    samples: int | None = None,
+    noise: float | None = None,
+    seed: int | None = None,
+    file: str | None = None,
+) -> dict:
+    """Where the data came from, as the exports and the command line record it.
+
+    Give the preset it was made from, with its samples, noise (None: the
+    preset's default) and seed, or the CSV file it was read from; with neither,
+    the data set's own name stands for it.
+
+    Args:
+        data: the data set, for its row count and task.
+        preset: a key of PRESETS; iris, a fixed real data set, takes no knobs.
+        samples, noise, seed: the preset's arguments.
+        file: the CSV file's name or path, as the user gave it.
+
+    Returns:
+        {"dataset", "samples", "noise", "seed"} for a preset, {"dataset"} for
+        iris or a bare data set, or {"data": file}; then "rows" and "task".
+    """
+    base = {"rows": int(len(data.y)), "task": data.task}
+    if file is not None:
+        return {"data": file} | base
+    if preset is None or preset == "iris":  # iris: its knobs do not apply
+        return {"dataset": preset or data.name} | base
+    noise = PRESETS[preset].default_noise if noise is None else noise
+    knobs = {"samples": samples, "noise": noise, "seed": seed}
+    return {"dataset": preset} | knobs | base
+
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """Trained runs on one data set and loss, with the surface drawn under them."""
+    """Trained runs on one data set and loss, with the surface drawn under them.
+
+    data_settings says where the data came from (see data_settings); None
+    records the data set's name only.
+    """
 
     dataset: Dataset
     loss: str
     surface: Surface
     runs: tuple[figures.RunView, ...]
     configs: tuple[RunConfig, ...]
+    data_settings: dict | None = None
+
+    def __post_init__(self) -> None:
+        if self.data_settings is None:
+            object.__setattr__(self, "data_settings", data_settings(self.dataset))
 
     def figure(self, classroom: bool = False, height: int = 620):
         """The contour with every path: a plotly go.Figure."""
@@ -40,11 +84,9 @@ class Comparison:
         )
 
     def settings(self) -> dict:
+        """The data's settings, then the loss and the surface's grid and ranges."""
         s = self.surface
-        return {
-            "dataset": self.dataset.name,
-            "rows": int(len(self.dataset.y)),
-            "task": self.dataset.task,
+        return self.data_settings | {
             "loss": self.loss,
             "grid": int(len(s.w1)),
             "w1": [float(s.w1[0]), float(s.w1[-1])],
@@ -61,6 +103,7 @@ def comparison(
     grid: int = 201,
     w1: tuple[float, float] | None = None,
     w2: tuple[float, float] | None = None,
+    data_settings: dict | None = None,
 ) -> Comparison:
     """Train every run and compute the surface under them, as the app does.
 
@@ -71,11 +114,11 @@ def comparison(
         seed: feeds the mini-batch shuffle.
         grid: surface points per side, 3 to 401.
         w1, w2: axis ranges; None fits the first start, the minimum and the paths.
+        data_settings: where the data came from, as data_settings() gives it;
+            None records the data set's name.
     """
     if not 1 <= len(runs) <= MAX_RUNS:
         raise ValueError(f"give 1 to {MAX_RUNS} runs (one per colour); got {len(runs)}")
-    from landscape import trainer
-
     configs = [replace(parse_run(r), loss=loss, seed=seed) for r in runs]
     trajectories = [trainer.run(dataset, c) for c in configs]
     start = configs[0].start
@@ -88,7 +131,7 @@ def comparison(
     surface = loss_surface(dataset, loss, w1, w2, grid)
     labelled = zip(labels(configs), trajectories)
     views_ = tuple(figures.RunView(text, t, i) for i, (text, t) in enumerate(labelled))
-    return Comparison(dataset, loss, surface, views_, tuple(configs))
+    return Comparison(dataset, loss, surface, views_, tuple(configs), data_settings)
 
 
 def compare(
@@ -136,9 +179,12 @@ def render(
     classroom: bool = False,
     frames: int = 200,
     fps: int = movie.FPS,
-    progress=None,
+    progress: raster.Progress | None = None,
 ) -> bytes:
-    """The comparison in one of FORMATS, as bytes; see export and movie."""
+    """The comparison in one of FORMATS, as bytes; see export and movie.
+
+    progress, for GIF and MP4, is called as progress(fraction, message).
+    """
     check_output(f"comparison.{fmt}", width, height, frames, fps)
     if fmt in ("csv", "json"):
         if fmt == "csv":

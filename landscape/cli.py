@@ -22,7 +22,10 @@ def _render(args) -> dict:
     if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise BadInput(f"cannot write {args.out}: its folder does not exist")
     view = {k: getattr(args, k) for k in ("seed", "grid", "w1", "w2")}
-    comp = api.comparison(_dataset(args), args.loss, args.run, **view)
+    data = _dataset(args)
+    comp = api.comparison(
+        data, args.loss, args.run, data_settings=_data_settings(args, data), **view
+    )
     began = time.perf_counter()
     try:
         fmt = api.save(comp, args.out, classroom=args.classroom, **options)
@@ -65,20 +68,17 @@ def _dataset(args):
 
 
 def _data_settings(args, data) -> dict:
-    from landscape.data.presets import PRESETS
+    from landscape import api
 
-    base = {"rows": int(len(data.y)), "task": data.task}
     if args.data:
-        return {"data": args.data} | base
-    noise = PRESETS[args.dataset].default_noise if args.noise is None else args.noise
-    if args.dataset == "iris":  # a fixed real data set: its knobs do not apply
-        return {"dataset": args.dataset} | base
-    return {
-        "dataset": args.dataset,
-        "samples": args.samples,
-        "noise": noise,
-        "seed": args.seed,
-    } | base
+        return api.data_settings(data, file=args.data)
+    return api.data_settings(
+        data,
+        preset=args.dataset,
+        samples=args.samples,
+        noise=args.noise,
+        seed=args.seed,
+    )
 
 
 def _train(args) -> dict:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+# Re-exported beside LOSSES: the tasks check_loss fits a loss to.
+from landscape.data.dataset import TASKS as TASKS
+
 LOSSES: dict[str, str] = {
     "cross_entropy": "Cross-entropy (log loss): small when the predicted probability "
     "is near the label, large when it is confidently wrong. Classification only.",
@@ -12,8 +15,6 @@ LOSSES: dict[str, str] = {
     "mae": "L1 / mean absolute error: the average distance between prediction "
     "and label; its gradient has the same size everywhere.",
 }
-
-TASKS = ("classification", "regression")
 
 
 def check_loss(loss: str, task: str) -> None:

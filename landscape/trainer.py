@@ -1,181 +1,14 @@
-"""Compiled training loop over TensorFlow's own optimizers -> Trajectory."""
+"""Training runs over TensorFlow's own optimizers: the shared engines -> Trajectory."""
 
 from __future__ import annotations
 
 import threading
 
-import numpy as np
-import tensorflow as tf
-
-from landscape import losses, optimizers, slots
-from landscape.batches import Batches
-from landscape.config import RunConfig
-from landscape.data.dataset import Dataset, padded
-from landscape.schedules import Schedules
-from landscape.trajectory import Trajectory, assemble
-
-CHUNK = 1024  # steps per compiled call: fixed, so the step count never changes shapes
-BATCH_CELLS = 1 << 22  # cap on a mini-batch chunk's (steps, n) weight matrix
-
-
-class Engine:
-    """One optimizer kind and loss, compiled once and reused for every run.
-
-    All per-run values (learning rate, start, hyperparameters, schedule, steps,
-    batches) live in tf.Variables or are arguments of fixed shape, so a new run
-    assigns them and calls the same compiled function: no retracing. A lock
-    keeps one run at a time, because the variables are shared state.
-    """
-
-    def __init__(self, key: str, loss: str, task: str, jit: bool = True):
-        self.spec = optimizers.get(key)
-        self.loss, self.task = loss, task
-        self.lock = threading.Lock()
-        self.traces = 0  # Python traces of the loop: each one is a retrace
-        self.w = tf.Variable(tf.zeros(2), name="w")
-        self.lr = tf.Variable(self.spec.default_lr, name="learning_rate")
-        self.base_lr = tf.Variable(self.spec.default_lr, name="base_learning_rate")
-        self.hypers = {
-            h.name: tf.Variable(h.default, name=h.name) for h in self.spec.hypers
-        }
-        self.opt = self.spec.make(self.lr, self.hypers)
-        if self.spec.family == "keras":
-            # Keras keeps the rate in a variable of its own: drive that one.
-            self.lr = self.opt._learning_rate
-        self.state_vars = slots.create_state(self.spec, self.opt, self.w)
-        self.schedule = Schedules(self.base_lr)
-        self.jit = jit
-        # Shapes left open so a new sample count never retraces; dataset.padded
-        # rounds the count up, so few of them compile.
-        data = [
-            tf.TensorSpec([None, 2], tf.float32),
-            tf.TensorSpec([None], tf.float32),
-            tf.TensorSpec([None], tf.float32),
-            tf.TensorSpec([], tf.int32),
-            tf.TensorSpec([], tf.int32),
-        ]
-        self._full = tf.function(
-            self._chunk_full, jit_compile=jit, input_signature=data
-        )
-        self._batched = tf.function(
-            self._chunk_batched,
-            jit_compile=jit,
-            input_signature=data + [tf.TensorSpec([None, None], tf.float32)],
-        )
-
-    # --- one run's fresh values ------------------------------------------
-    def reset(self, cfg: RunConfig, hypers: dict[str, float]) -> None:
-        """Put every variable back to a fresh run's values."""
-        for name, value in hypers.items():
-            self.hypers[name].assign(value)
-        slots.reset_state(self.spec, self.state_vars, hypers)
-        if self.spec.family == "keras":
-            self.opt.iterations.assign(0)
-        self.w.assign(np.asarray(cfg.start, np.float32))
-        self.base_lr.assign(cfg.learning_rate)
-        self.lr.assign(cfg.learning_rate)
-        self.schedule.assign(cfg.schedule, cfg.steps)
-
-    # --- the compiled loop -----------------------------------------------
-    def _apply(self, grad: tf.Tensor) -> None:
-        if self.spec.family == "keras":
-            self.opt.apply_gradients([(grad, self.w)])
-        else:
-            # What the course's optimizer.minimize(loss) does after
-            # compute_gradients: the TF1 optimizer's own apply_gradients.
-            self.opt.apply_gradients([(grad, self.w)])
-
-    def _records(self, size) -> dict[str, tf.TensorArray]:
-        """One TensorArray of ``size`` rows per column that the loop records."""
-        return {
-            name: tf.TensorArray(tf.float32, size=size, element_shape=shape)
-            for name, shape in [
-                ("weights", [2]),
-                ("losses", []),
-                ("gradients", [2]),
-                ("learning_rates", []),
-                ("state", [slots.state_size(self.state_vars)]),
-            ]
-        }
-
-    def _loop(self, x, y, mask, k0, n_steps, size, batch_loss):
-        self.traces += 1
-        arrays = self._records(size)
-
-        def body(i, alive, arrays):
-            step = tf.cast(k0 + i, tf.float32)
-            rate = self.schedule.rate(step)
-            self.lr.assign(rate)
-            with tf.GradientTape() as tape:
-                tape.watch(self.w)
-                full = losses.mean_loss(self.loss, self.task, y, x, self.w, mask)
-                objective = full if batch_loss is None else batch_loss(i)
-            grad = tape.gradient(objective, self.w)
-            self._apply(grad)
-            w_new = self.w.read_value()
-            row = {
-                "weights": w_new,
-                "losses": full,
-                "gradients": grad,
-                "learning_rates": rate,
-                "state": slots.state_vector(self.state_vars),
-            }
-            arrays = {k: ta.write(i, row[k]) for k, ta in arrays.items()}
-            alive = tf.math.is_finite(full) & tf.reduce_all(tf.math.is_finite(w_new))
-            return i + 1, alive, arrays
-
-        i, alive, arrays = tf.while_loop(
-            lambda i, alive, _: (i < n_steps) & alive,
-            body,
-            (tf.constant(0), tf.constant(True), arrays),
-            maximum_iterations=size,
-        )
-        last = losses.mean_loss(self.loss, self.task, y, x, self.w, mask)
-        return i, last, {k: ta.stack() for k, ta in arrays.items()}
-
-    def _chunk_full(self, x, y, mask, k0, n_steps):
-        return self._loop(x, y, mask, k0, n_steps, CHUNK, None)
-
-    def _chunk_batched(self, x, y, mask, k0, n_steps, batch_weights):
-        def batch_loss(i):
-            z = losses.logits(x, self.w)
-            each = losses.per_example(self.loss, self.task, y, z)
-            return tf.reduce_sum(batch_weights[i] * each)
-
-        size = tf.shape(batch_weights)[0]
-        return self._loop(x, y, mask, k0, n_steps, size, batch_loss)
-
-    # --- one run ----------------------------------------------------------
-    def run(
-        self, data: Dataset, cfg: RunConfig, hypers: dict[str, float]
-    ) -> Trajectory:
-        """Train from cfg.start for cfg.steps steps; see Trajectory."""
-        x, y, mask = (tf.constant(a) for a in padded(data))
-        n, width = len(data.y), int(y.shape[0])
-        batched = cfg.batch_size is not None and cfg.batch_size < n
-        batches = Batches(n, cfg.batch_size, cfg.seed, width) if batched else None
-        rows = max(1, min(CHUNK, BATCH_CELLS // width)) if batched else CHUNK
-        parts, done = [], 0
-        with self.lock:
-            self.reset(cfg, hypers)
-            while True:
-                todo = min(cfg.steps - done, rows)
-                args = (x, y, mask, tf.constant(done), tf.constant(todo))
-                if batches is None:
-                    count, last, arrays = self._full(*args)
-                else:
-                    count, last, arrays = self._batched(
-                        *args, batches.weights(done, rows)
-                    )
-                count = int(count)
-                parts.append({k: v.numpy()[:count] for k, v in arrays.items()})
-                done += count
-                if count < todo or done == cfg.steps:
-                    break
-        return assemble(
-            cfg, parts, float(last), self.spec.slots, self.state_vars, self.jit
-        )
-
+from landscape import losses, optimizers
+from landscape.config import RunConfig, Schedule, make_params
+from landscape.data.dataset import Dataset
+from landscape.engine import Engine
+from landscape.trajectory import Trajectory
 
 _ENGINES: dict[tuple[str, str, str], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
@@ -245,8 +78,6 @@ def train(
     Returns:
         Trajectory with weights (m+1, 2), losses (m+1,), gradients (m, 2).
     """
-    from landscape.config import Schedule, make_params
-
     cfg = RunConfig(
         loss=loss,
         optimizer=optimizer,

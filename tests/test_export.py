@@ -25,6 +25,8 @@ import landscape
 from landscape import api, cli, export, figures, runspec
 from landscape.data.presets import make_dataset
 from landscape.export import markers, movie, raster
+from landscape.figures import theme
+from landscape.figures.controls import frame_steps
 
 RUNS = ["adam lr=0.1 steps=30", "sgd lr=0.5 steps=40 w1=-3 w2=3"]
 SIZE = (640, 400)
@@ -66,7 +68,7 @@ def test_png_has_the_requested_size_and_is_not_flat(png):
 def test_png_keeps_the_pages_colours_after_importing_streamlit(png):
     # Each path in its Okabe-Ito colour; the valley floor white, not black.
     for slot in range(len(RUNS)):
-        assert near(png, figures.PALETTE[slot]) > 150, figures.PALETTE[slot]
+        assert near(png, theme.PALETTE[slot]) > 150, theme.PALETTE[slot]
     assert near(png, "#ffffff", 2) > 0.1 * png.shape[0] * png.shape[1]
     assert near(png, "#000000", 30) < 0.05 * png.shape[0] * png.shape[1]
 
@@ -82,7 +84,7 @@ def test_svg_parses_with_the_size_and_run_colours(comp):
     assert root.tag.endswith("svg")
     assert (root.get("width"), root.get("height")) == tuple(map(str, SIZE))
     text = svg.decode()
-    for colour in figures.PALETTE[: len(RUNS)]:
+    for colour in theme.PALETTE[: len(RUNS)]:
         r, g, b = rgb(colour)
         assert f"rgb({r}, {g}, {b})" in text
 
@@ -137,16 +139,16 @@ def test_gif_has_one_frame_per_frame_step(comp):
     )
     frames = iio.imread(data, index=None)
     assert frames.shape == (FRAMES, SIZE[1], SIZE[0], 3)
-    assert near(frames[-1], figures.PALETTE[1], 0) > 100  # the exact run colour
+    assert near(frames[-1], theme.PALETTE[1], 0) > 100  # the exact run colour
     assert near(frames[-1], "#ffffff", 0) > 0.2 * SIZE[0] * SIZE[1]  # exact white
     assert not np.array_equal(frames[0], frames[-1])
 
 
 def test_frames_are_capped_at_one_per_step(comp):
     longest = max(len(r.trajectory.weights) - 1 for r in comp.runs)
-    steps = raster.frame_steps(comp.runs, 1000)
+    steps = frame_steps(comp.runs, 1000)
     assert steps.tolist() == list(range(longest + 1))
-    assert raster.frame_steps(comp.runs, 5).tolist() == [0, 10, 20, 30, 40]
+    assert frame_steps(comp.runs, 5).tolist() == [0, 10, 20, 30, 40]
 
 
 def test_mp4_has_the_expected_frames(comp, tmp_path):
@@ -300,6 +302,44 @@ def test_compare_is_a_figure_with_every_path():
     assert fig.layout.font.size == figures.CLASSROOM.tick
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"preset": "blobs", "samples": 60, "noise": None, "seed": 3},
+         {"dataset": "blobs", "samples": 60, "noise": 0.5, "seed": 3}),
+        ({"preset": "blobs", "samples": 60, "noise": 0.2, "seed": 0},
+         {"dataset": "blobs", "samples": 60, "noise": 0.2, "seed": 0}),
+        ({"preset": "iris", "samples": 60, "noise": 0.2, "seed": 0},
+         {"dataset": "iris"}),
+        ({"file": "my data.csv"}, {"data": "my data.csv"}),
+        ({}, {"dataset": "blobs"}),
+    ],
+)  # fmt: skip
+def test_data_settings_say_where_the_data_came_from(options, expected):
+    data = make_dataset("blobs", 60, None, 0)
+    rows = {"rows": 60, "task": "classification"}
+    assert api.data_settings(data, **options) == expected | rows
+    assert list(api.data_settings(data, **options)) == list(expected | rows)
+
+
+def test_comparison_settings_are_its_data_settings_then_the_surface(comp):
+    assert comp.settings() == {
+        "dataset": "overlap",
+        "rows": 60,
+        "task": "classification",
+        "loss": "cross_entropy",
+        "grid": 41,
+        "w1": [float(comp.surface.w1[0]), float(comp.surface.w1[-1])],
+        "w2": [float(comp.surface.w2[0]), float(comp.surface.w2[-1])],
+    }
+    source = api.data_settings(comp.dataset, file="points.csv")
+    mine = api.Comparison(
+        comp.dataset, comp.loss, comp.surface, comp.runs, comp.configs, source
+    )
+    assert list(mine.settings()) == ["data", "rows", "task", "loss", "grid", "w1", "w2"]
+    assert json.loads(api.render(mine, "json"))["settings"]["data"] == "points.csv"
+
+
 def test_same_labels_are_numbered():
     labels = runspec.labels([runspec.parse_run(s) for s in ["sgd", "sgd steps=5"]])
     assert labels[0] != labels[1] and labels[1].endswith("(2)")
@@ -325,6 +365,20 @@ def test_every_format_renders_from_the_command_line(fmt, tmp_path, capsys):
         "json": lambda: len(json.loads(data)["runs"]) == 2,
     }
     assert checks[fmt]()
+
+
+def test_render_and_train_record_the_data_alike(tmp_path, capsys):
+    data = ["--dataset", "overlap", "--samples", "60", "--seed", "2"]
+    out = tmp_path / "comparison.json"
+    argv = ["render", *data, "--grid", "11", "--run", "sgd steps=3", "--out", str(out)]
+    assert cli.main(argv) == 0
+    rendered = json.loads(out.read_bytes())["settings"]
+    capsys.readouterr()
+    assert cli.main(["train", *data, "--steps", "3", "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)["settings"]
+    shared = ["dataset", "samples", "noise", "seed", "rows", "task"]
+    assert list(rendered)[:6] == shared
+    assert {k: rendered[k] for k in shared} == {k: trained[k] for k in shared}
 
 
 @pytest.mark.parametrize(

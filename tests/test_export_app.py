@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 import streamlit as st
@@ -55,3 +57,46 @@ def test_png_download_is_the_requested_size_and_not_flat(at):
     image = np.asarray(Image.open(io.BytesIO(prepare(at, "PNG"))).convert("RGB"))
     assert image.shape == (600, 960, 3)
     assert image.std() > 20
+
+
+def exports_panel():
+    """The export panel alone, over a comparison built as the app builds one."""
+    from landscape import api
+    from landscape.data.presets import make_dataset
+    from ui import exports
+
+    data = make_dataset("overlap", 40, None, 0)
+    source = api.data_settings(data, preset="overlap", samples=40, seed=0)
+    runs = ["sgd lr=0.5 steps=5", "adam lr=0.1 steps=3"]
+    comp = api.comparison(data, "cross_entropy", runs, grid=11, data_settings=source)
+    exports.render_exports(comp, classroom=True)
+
+
+@pytest.fixture
+def panel():
+    panel = AppTest.from_function(exports_panel, default_timeout=180)
+    panel.run()
+    assert not panel.exception
+    return panel
+
+
+def test_json_download_records_the_data_settings_and_the_surface(panel):
+    out = json.loads(prepare(panel, "JSON"))
+    assert out["settings"] == {
+        "dataset": "overlap",
+        "samples": 40,
+        "noise": presets.PRESETS["overlap"].default_noise,
+        "seed": 0,
+        "rows": 40,
+        "task": "classification",
+        "loss": "cross_entropy",
+        "grid": 11,
+        "w1": out["settings"]["w1"],
+        "w2": out["settings"]["w2"],
+    }
+    assert [r["settings"]["steps"] for r in out["runs"]] == [5, 3]
+
+
+def test_gif_download_plays_every_step_at_the_panels_size(panel):
+    frames = iio.imread(prepare(panel, "GIF"), index=None)
+    assert frames.shape == (6, 600, 960, 3)  # steps 0 to 5 of the longest run

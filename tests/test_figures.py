@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ from PIL import Image
 from landscape import export, figures, surface, trainer
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
-from landscape.figures import animation, theme
+from landscape.figures import animation, controls, theme
 
 THEMES = [figures.SCREEN, figures.CLASSROOM]
 
@@ -90,6 +91,37 @@ def test_the_cut_template_draws_the_same_pixels_as_plotlys(scene, kind):
     ],
 )
 def test_log_ticks_stay_few_enough_to_read(lo, hi, expected):
-    ticks = figures.log_ticks(lo, hi)
+    ticks = theme.log_ticks(lo, hi)
     np.testing.assert_allclose(ticks["tickvals"], expected)
     assert len(ticks["ticktext"]) == len(expected) <= 7
+
+
+def fake_runs(*lengths: int) -> list:
+    """Runs with weights of these lengths (steps + 1): all frame_steps reads."""
+    return [SimpleNamespace(trajectory=SimpleNamespace(weights=np.zeros((n, 2))))
+            for n in lengths]  # fmt: skip
+
+
+@pytest.mark.parametrize("runs", [[], fake_runs(1), fake_runs(1, 1)])
+@pytest.mark.parametrize("frames", [1, 5, 300])
+def test_runs_of_no_steps_play_one_frame_at_the_start(runs, frames):
+    assert controls.frame_steps(runs, frames).tolist() == [0]
+
+
+@pytest.mark.parametrize("longest", [1, 2, 7, 40, 299, 300, 1000, 4321])
+@pytest.mark.parametrize("frames", [1, 2, 3, 12, 200, 300, 301, 1000])
+def test_frames_spread_from_the_start_to_the_longest_run_and_never_repeat(
+    longest, frames
+):
+    steps = controls.frame_steps(fake_runs(1, longest + 1), frames)
+    assert len(steps) == min(frames, longest + 1)
+    assert steps[0] == 0 and (steps[-1] == longest or frames == 1)
+    assert (np.diff(steps) > 0).all()
+
+
+def test_a_thinned_playback_shows_frame_steps(scene):
+    data, runs, surf = scene  # 80 steps in 7 frames: every 13.3 steps, rounded
+    fig = animation.playback_figure(surf, runs, data, max_frames=7)
+    names = [int(f.name) for f in fig.frames]
+    assert names == controls.frame_steps(runs, 7).tolist()
+    assert names == [0, 13, 27, 40, 53, 67, 80]

@@ -12,10 +12,11 @@ import pytest
 import tensorflow as tf
 
 from landscape import optimizers, surface, trainer
-from landscape.bench import engine as bench
+from landscape.bench import compiles
 from landscape.config import MAX_STEPS, Schedule
 from landscape.data.dataset import Dataset, padded_size
 from landscape.data.presets import make_dataset
+from landscape.engine import CHUNK
 from tests.helpers import line_dataset, two_blobs
 
 # --- data -------------------------------------------------------------------
@@ -606,7 +607,7 @@ def test_zero_steps_is_just_the_start():
 
 
 def test_long_runs_cross_chunks_seamlessly():
-    data, steps = blobs(), trainer.CHUNK + 300
+    data, steps = blobs(), CHUNK + 300
     run = trainer.train(data, "cross_entropy", "sgd", 0.05, steps, (-2.0, 2.0))
     assert run.weights.shape == (steps + 1, 2)
     np.testing.assert_allclose(
@@ -792,7 +793,7 @@ def test_padding_rows_count_for_nothing(loss):
 
 def test_new_sample_counts_of_one_padded_size_compile_nothing():
     # A child process dumps every XLA module it compiles (the bench's counter).
-    counts = bench._compiles_in_child()
+    counts = compiles.count_in_child()
     assert counts is not None
     assert counts["warmup"] > 0  # else the dump counted nothing at all
     assert counts["after_warmup"] == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from landscape import figures, framing, summary
+from landscape import figures, fit, framing, summary
 from landscape.data.dataset import Dataset
 from landscape.figures import animation
 from landscape.surface import Surface
@@ -98,7 +98,7 @@ def _on_click() -> None:
 def boundary_text(data: Dataset, runs) -> str:
     """The data view in words: each run's boundary or line at its last step."""
     parts = [
-        f"{r.label}: {md(_equation(data, r.trajectory.weights[-1]))}"
+        f"{r.label}: {md(fit.equation(data, r.trajectory.weights[-1]))}"
         for r in runs
         if len(r.trajectory.weights)
     ]
@@ -168,11 +168,3 @@ def render_views(current, source, data, runs, classroom: bool) -> Surface | None
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]
         st.dataframe(rows, hide_index=True, width="stretch")
     return surf
-
-
-def _equation(data, w) -> str:  # TEMPORARY until landscape.fit lands
-    what = "line" if data.task == "regression" else "boundary"
-    return (
-        f"{what} {w[0]:.3g}·{data.feature_names[0]} + {w[1]:.3g}·{data.feature_names[1]}"
-        + ("" if data.task == "regression" else " = 0")
-    )

@@ -1,15 +1,10 @@
-"""The app's downloads: the current comparison as an image, a page, a film or data.
-
-Files are built only when asked for (a button), never on every rerun: a PNG
-starts Chromium through kaleido, and a film renders 200 frames.
-"""
+"""The app's downloads: the comparison on screen as an image, a page, a film or data."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from landscape import export, figures, runspec
-from landscape.export import movie
+from landscape import api
 
 FORMATS = {  # label: (extension, mime type)
     "PNG": ("png", "image/png"),
@@ -23,37 +18,31 @@ FORMATS = {  # label: (extension, mime type)
 SIZE = (960, 600)
 
 
-def _build(kind: str, surf, runs, data, theme, configs, settings) -> bytes:
+def _build(kind: str, comp: api.Comparison, classroom: bool) -> bytes:
+    """The file, through api.render, with a progress bar or spinner while it
+    takes seconds: a film renders 200 frames, a PNG or SVG starts Chromium."""
+    fmt = FORMATS[kind][0]
     width, height = SIZE
+    options = {"width": width, "height": height, "classroom": classroom}
     if kind in ("GIF", "MP4"):
         bar = st.progress(0.0, text=f"Rendering the {kind}...")
-        make = movie.to_gif if kind == "GIF" else movie.to_mp4
-        out = make(
-            surf,
-            runs,
-            data.feature_names,
-            theme=theme,
-            width=width,
-            height=height,
+        out = api.render(
+            comp,
+            fmt,
             progress=lambda f, m: bar.progress(min(f, 1.0), m),
+            **options,
         )
         bar.empty()
         return out
-    if kind == "CSV":
-        return export.to_csv(runs)
-    if kind == "JSON":
-        return export.to_json(
-            runs, settings, [runspec.config_settings(c) for c in configs]
-        )
-    fig = figures.contour_figure(surf, runs, data.feature_names, theme, height=height)
-    if kind == "HTML":
-        return export.to_html(fig)
-    with st.spinner(f"Drawing the {kind}..."):
-        return (export.to_png if kind == "PNG" else export.to_svg)(fig, width, height)
+    if kind in ("PNG", "SVG"):
+        with st.spinner(f"Drawing the {kind}..."):
+            return api.render(comp, fmt, **options)
+    return api.render(comp, fmt, **options)
 
 
-def render_exports(surf, runs, data, theme, configs, settings) -> None:
-    """Pick a format, prepare it, download it."""
+def render_exports(comp: api.Comparison, classroom: bool) -> None:
+    """Pick a format, prepare it (only on the button: never on every rerun),
+    download it."""
     kind = (
         st.segmented_control("Format", list(FORMATS), default="PNG", key="export_kind")
         or "PNG"
@@ -65,10 +54,7 @@ def render_exports(surf, runs, data, theme, configs, settings) -> None:
         help="Contour and every shown run; GIF/MP4 play the runs step by "
         "step; CSV/JSON hold every step of every run.",
     ):
-        st.session_state.export_file = (
-            kind,
-            _build(kind, surf, runs, data, theme, configs, settings),
-        )
+        st.session_state.export_file = (kind, _build(kind, comp, classroom))
     ready = st.session_state.get("export_file")
     if ready and ready[0] == kind:
         st.download_button(

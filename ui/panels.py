@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from landscape import api, figures
+from landscape import api
 from landscape.settings import ExplorerState
 from landscape.surface import Surface
 from ui import cache, exports, teaching
@@ -41,8 +41,7 @@ def render_panels(
     if surf is None or not runs:
         return
     with st.expander("Export: PNG, SVG, HTML, GIF, MP4, CSV, JSON"):
-        theme = figures.CLASSROOM if classroom else figures.SCREEN  # TEMPORARY
-        exports.render_exports(surf, runs, data, theme, run_configs(current, runs), {})
+        exports.render_exports(comparison(current, source, data, runs, surf), classroom)
     if shown("code"):
         with st.expander("Show the TensorFlow code"):
             # Only on request: the script embeds the data, and an expander's

@@ -1,2 +1,5 @@
-"""python -m landscape bench: the engine (engine.py), the app in Chromium (browser.py)
-and the exports (export.py), each timed side by side with what it is compared to."""
+"""python -m landscape bench: the engine, the app in Chromium and the exports, timed."""
+
+# engine.py times the trainer and surface against baselines.py (the course's
+# eager loop, NumPy) and counts recompiles with compiles.py; browser.py times the
+# app in Chromium; export.py every export format.

@@ -1,9 +1,4 @@
-"""The playback as an animated GIF (Pillow) or an MP4 (imageio + imageio-ffmpeg).
-
-GIF frames share one palette: the figures' run colours exactly, then the
-background's most common colours. MP4 is H.264 from imageio-ffmpeg's bundled
-ffmpeg, fed one frame at a time.
-"""
+"""The playback as an animated GIF (Pillow) or an MP4 (imageio + imageio-ffmpeg)."""
 
 from __future__ import annotations
 
@@ -17,7 +12,8 @@ from PIL import Image
 from landscape import export
 from landscape.export import raster
 from landscape.export.raster import TEXT, Progress
-from landscape.figures import PALETTE, SCREEN, RunView, Theme
+from landscape.figures import SCREEN, RunView, Theme
+from landscape.figures.theme import PALETTE
 from landscape.surface import Surface
 
 FPS = 20
@@ -124,7 +120,7 @@ def _even(frame: np.ndarray) -> np.ndarray:
 
 def encode_mp4(frames: Iterable[np.ndarray], fps: int = FPS) -> bytes:
     """An H.264 MP4 (yuv420p, fast start) of (h, w, 3) uint8 frames, streamed to
-    ffmpeg one at a time."""
+    imageio-ffmpeg's bundled ffmpeg one at a time."""
     return iio.imwrite(
         "<bytes>",
         (_even(frame) for frame in frames),

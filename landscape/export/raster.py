@@ -1,12 +1,11 @@
-"""Playback frames as pixels: the contour drawn once by kaleido, the paths by Pillow.
+"""Playback frames as pixels: the contour drawn once by kaleido, the paths by Pillow."""
 
-Rendering every frame through kaleido costs about 0.27 s a frame (54 s for 200),
-so the contour, colour bar, legend, minimum and start markers are rendered once,
-and each frame draws every run's path up to its step over a copy, with
-figures' colours, marker shapes (plotly.js's own geometry), dashes, sizes and
-marker thinning, mapped through the plot area that the SVG of the same render
-reports. landscape.movie encodes the frames as GIF or MP4.
-"""
+# Rendering every frame through kaleido costs about 0.27 s a frame (54 s for 200),
+# so the contour, colour bar, legend, minimum and start markers are rendered once,
+# and each frame draws every run's path up to its step over a copy, with
+# figures' colours, marker shapes (plotly.js's own geometry), dashes, sizes and
+# marker thinning, mapped through the plot area that the SVG of the same render
+# reports. landscape.export.movie encodes the frames as GIF or MP4.
 
 from __future__ import annotations
 
@@ -21,7 +20,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from landscape import export
 from landscape.export import markers
-from landscape.figures import MAX_MARKERS, SCREEN, RunView, Theme, contour_figure
+from landscape.figures import SCREEN, RunView, Theme, contour_figure
+from landscape.figures.controls import frame_steps
+from landscape.figures.theme import MAX_MARKERS
 from landscape.surface import Surface
 
 SUPERSAMPLE = 2  # paths are drawn at 2x and averaged down: smooth edges
@@ -103,14 +104,6 @@ def _cut(run: RunView, step: int) -> RunView:
     return replace(
         run, trajectory=replace(t, weights=t.weights[:k], losses=t.losses[:k])
     )
-
-
-def frame_steps(runs: Sequence[RunView], frames: int) -> np.ndarray:
-    """The step each frame shows: evenly from 0 to the longest run's last step,
-    one frame per step at most, so no two frames are the same."""
-    longest = max((len(r.trajectory.weights) - 1 for r in runs), default=0)
-    count = max(1, min(frames, longest + 1))
-    return np.round(np.linspace(0, longest, count)).astype(int)
 
 
 def _shown(inside: np.ndarray, trace_index: int) -> np.ndarray:
@@ -206,7 +199,8 @@ def render_frames(
     frames: int = 200,
     progress: Progress | None = None,
 ) -> Iterator[np.ndarray]:
-    """Yield the playback's frames, (height, width, 3) uint8 each; see frame_steps.
+    """Yield the playback's frames, (height, width, 3) uint8 each, one for each
+    of figures.controls.frame_steps(runs, frames).
 
     progress, if given, is called with the fraction done and a short message.
     """

@@ -1,10 +1,4 @@
-"""Playback: one Plotly figure whose frames move every run's step in every view.
-
-Like the other figures, data goes in and a go.Figure comes out. Frames carry
-only the moving traces (the current point on each path, the marker on each loss
-curve, each run's boundary), never the surface, and every axis range is fixed,
-so Plotly redraws nothing else.
-"""
+"""Playback: one Plotly figure whose frames move every run's step in every view."""
 
 from __future__ import annotations
 
@@ -12,10 +6,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from landscape import fit
 from landscape.data.dataset import Dataset
 from landscape.figures.charts import data_figure, loss_line
 from landscape.figures.contour import contour_figure, path_line
-from landscape.figures.controls import add_controls
+from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps
 from landscape.figures.theme import (
     SCREEN,
     RunView,
@@ -27,15 +22,7 @@ from landscape.figures.theme import (
 )
 from landscape.surface import Surface
 
-MAX_FRAMES = 300
 CURVE_POINTS = 40  # a one-feature boundary's sigmoid curve
-
-
-def frame_steps(runs: list[RunView], max_frames: int = MAX_FRAMES) -> np.ndarray:
-    """The steps shown as frames: every step, or max_frames evenly spaced ones."""
-    longest = max((len(r.trajectory.weights) - 1 for r in runs), default=0)
-    count = min(max_frames, longest + 1)
-    return np.unique(np.round(np.linspace(0, longest, count)).astype(int))
 
 
 def _at(run: RunView, step: int) -> int:
@@ -56,19 +43,6 @@ def _data_range(data: Dataset) -> tuple[np.ndarray, list[float], list[float]]:
         [float(xs[0]), float(xs[-1])],
         [float(x1.min() - 0.08 * span1), float(x1.max() + 0.08 * span1)],
     )
-
-
-def _boundary(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """y over xs of the run's boundary, regression line or P(label 1) curve."""
-    w = w.astype(np.float64)
-    if data.n_features == 1:
-        z = w[0] * xs + w[1]
-        return (z if data.task == "regression" else 1 / (1 + np.exp(-z))).astype(
-            np.float32
-        )
-    if abs(w[1]) < 1e-12:  # vertical: no y for these xs
-        return np.full_like(xs, np.nan)
-    return (-w[0] / w[1] * xs).astype(np.float32)
 
 
 def _moving_traces(run: RunView, xs: np.ndarray, theme: Theme) -> list[go.Scatter]:
@@ -116,7 +90,7 @@ def _moving_data(run: RunView, row: int, data: Dataset, xs: np.ndarray) -> list[
     return [
         {"x": w[:1], "y": w[1:], "customdata": [[row, loss[0]]]},
         {"x": [row], "y": loss, "customdata": [[row, loss[0]]]},
-        {"y": _r(_boundary(data, t.weights[row], xs))},
+        {"y": _r(fit.boundary_y(data, t.weights[row], xs).astype(np.float32))},
     ]
 
 
@@ -140,6 +114,21 @@ def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
         fig.add_trace(trace, row=2, col=2)
 
 
+def _add_moving(fig, runs, data: Dataset, xs: np.ndarray, theme: Theme) -> list[int]:
+    """Add each run's moving traces, at step 0; returns their indices in fig.data."""
+    first = len(fig.data)
+    for run in runs:
+        for trace, (row, col) in zip(
+            _moving_traces(run, xs, theme), [(1, 1), (1, 2), (2, 2)]
+        ):
+            fig.add_trace(trace, row=row, col=col)
+    moving = list(range(first, len(fig.data)))
+    initial = [d for run in runs for d in _moving_data(run, 0, data, xs)]
+    for index, update in zip(moving, initial):
+        fig.data[index].update(update)
+    return moving
+
+
 def playback_figure(
     surface: Surface,
     runs: list[RunView],
@@ -149,6 +138,11 @@ def playback_figure(
     max_frames: int = MAX_FRAMES,
 ) -> go.Figure:
     """Contour, loss per step and data on one timeline, with play, pause and scrub.
+
+    Like the other figures, data goes in and a go.Figure comes out. Frames carry
+    only the moving traces (the current point on each path, the marker on each
+    loss curve, each run's boundary), never the surface, and every axis range is
+    fixed, so Plotly redraws nothing else.
 
     Args:
         surface: the loss surface behind the paths.
@@ -170,16 +164,7 @@ def playback_figure(
     _static(fig, surface, runs, data, theme)
     steps = frame_steps(runs, max_frames)
     xs, x_range, y_range = _data_range(data)
-    first = len(fig.data)
-    for run in runs:
-        for trace, (row, col) in zip(
-            _moving_traces(run, xs, theme), [(1, 1), (1, 2), (2, 2)]
-        ):
-            fig.add_trace(trace, row=row, col=col)
-    moving = list(range(first, len(fig.data)))
-    initial = [d for run in runs for d in _moving_data(run, 0, data, xs)]
-    for index, update in zip(moving, initial):
-        fig.data[index].update(update)
+    moving = _add_moving(fig, runs, data, xs, theme)
     # Frames as plain dicts: thousands of validated go.Scatter objects take
     # seconds to build, and they would repeat every style in the payload.
     frames = [

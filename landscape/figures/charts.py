@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from landscape import fit
 from landscape.data.dataset import Dataset
 from landscape.figures.theme import (
     SCREEN,
@@ -53,15 +54,6 @@ def loss_figure(
     return style(fig, theme, height)
 
 
-def _boundary(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray | None:
-    """y values of a run's boundary (or regression line) over xs."""
-    if data.n_features == 1:
-        return w[0] * xs + w[1] if data.task == "regression" else None
-    if abs(w[1]) < 1e-12:
-        return None
-    return -w[0] / w[1] * xs  # w1*x1 + w2*x2 = 0
-
-
 def _points(x0: np.ndarray, x1: np.ndarray, data: Dataset, theme: Theme) -> list:
     """The data as markers: one trace per label, or one for a regression."""
     if data.task != "classification":
@@ -90,16 +82,12 @@ def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
     """The run's last step over xs: P(label 1) for one feature, else its line."""
     if len(run.trajectory.weights) == 0:
         return []
-    w = run.trajectory.weights[-1].astype(np.float64)
-    line = run.line(theme)
-    if data.n_features == 1 and data.task == "classification":
-        probability = 1 / (1 + np.exp(-(w[0] * xs + w[1])))
-        name = f"{run.label}: P(label 1)"
-        return [go.Scatter(x=xs, y=probability, mode="lines", name=name, line=line)]
-    ys = _boundary(data, w, xs)
-    if ys is None:
+    ys = fit.boundary_y(data, run.trajectory.weights[-1], xs)
+    if np.isnan(ys).all():  # a vertical boundary: no y over these x
         return []
-    return [go.Scatter(x=xs, y=ys, mode="lines", name=run.label, line=line)]
+    curve = data.n_features == 1 and data.task == "classification"
+    name = f"{run.label}: P(label 1)" if curve else run.label
+    return [go.Scatter(x=xs, y=ys, mode="lines", name=name, line=run.line(theme))]
 
 
 def data_figure(

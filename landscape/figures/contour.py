@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import plotly.graph_objects as go
 
+from landscape.figures import overlays
+from landscape.figures.overlays import Arrow
 from landscape.figures.theme import (
     MAX_MARKERS,
     SCREEN,
@@ -18,16 +18,6 @@ from landscape.figures.theme import (
     style,
 )
 from landscape.surface import Surface
-
-
-@dataclass(frozen=True, eq=False)
-class Arrow:
-    """An arrow on the contour, from start (2,) to end (2,), with its label."""
-
-    start: np.ndarray
-    end: np.ndarray
-    color: str
-    label: str
 
 
 def path_line(run: RunView, theme: Theme, **options) -> go.Scatter:
@@ -155,9 +145,9 @@ def contour_figure(
         for trace in _path_traces(run, theme):
             fig.add_trace(trace)
     if click_grid:  # last, so the path traces keep their indices
-        fig.add_trace(_click_grid(surface, click_grid))
+        fig.add_trace(overlays.click_grid(surface, click_grid))
     for i, arrow in enumerate(arrows):
-        _add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
+        overlays.add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
     fig.update_xaxes(
         title_text=axis_title("w1", feature_names[0]),
         range=[float(surface.w1[0]), float(surface.w1[-1])],
@@ -168,56 +158,6 @@ def contour_figure(
     )
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
     return style(fig, theme, height)
-
-
-def _add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> None:
-    x0, y0 = (float(v) for v in arrow.start)
-    x1, y1 = (float(v) for v in arrow.end)
-    fig.add_annotation(
-        x=x1,
-        y=y1,
-        ax=x0,
-        ay=y0,
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        showarrow=True,
-        arrowhead=3,
-        arrowsize=1.2,
-        arrowwidth=theme.line,
-        arrowcolor=arrow.color,
-        text="",
-    )
-    fig.add_annotation(
-        x=x1,
-        y=y1,
-        xref="x",
-        yref="y",
-        text=arrow.label,
-        showarrow=False,
-        font=dict(color=arrow.color, size=theme.tick),
-        bgcolor="rgba(255,255,255,0.8)",
-        xanchor="left",
-        yanchor="bottom",
-        yshift=shift,  # arrows from one point: labels one under another
-    )
-
-
-def _click_grid(surface: Surface, n: int) -> go.Scatter:
-    g1 = np.linspace(surface.w1[0], surface.w1[-1], n, dtype=np.float32)
-    g2 = np.linspace(surface.w2[0], surface.w2[-1], n, dtype=np.float32)
-    m1, m2 = np.meshgrid(g1, g2)
-    return go.Scatter(
-        x=m1.ravel(),
-        y=m2.ravel(),
-        mode="markers",
-        name="click to start here",
-        marker=dict(size=10, opacity=0),
-        showlegend=False,
-        hovertemplate="click to start here<br>w1 %{x:.2f}<br>w2 %{y:.2f}"
-        "<extra></extra>",
-    )
 
 
 def surface3d_figure(

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from landscape.trainer import Trajectory
+from landscape.trajectory import Trajectory
 
 # Okabe & Ito's colour-blind-safe palette (black last), each with its own marker
 # shape and dash, so runs stay apart in greyscale and on a washed-out projector.

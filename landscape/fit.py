@@ -1,0 +1,42 @@
+"""A run's fitted model over the data: its boundary, line or curve, and in words."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscape.data.dataset import Dataset
+
+
+def boundary_y(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """The fit at weights w over xs, in the data view's y units.
+
+    One feature (x, bias): the line w1*x + w2 of a regression, or the curve
+    P(label 1) = sigmoid(w1*x + w2) of a classifier. Two features: the boundary
+    w1*x1 + w2*x2 = 0, i.e. x2 = -w1/w2 * x1.
+
+    Args:
+        data: the data set, for its task and feature count.
+        w: (2,) weights, computed in float64.
+        xs: (k,) x values (feature 0).
+
+    Returns:
+        (k,) y values; all NaN where the boundary is vertical (w2 about 0),
+        which has no y for these x.
+    """
+    w = np.asarray(w, np.float64)
+    if data.n_features == 1:
+        z = w[0] * xs + w[1]
+        return z if data.task == "regression" else 1 / (1 + np.exp(-z))
+    if abs(w[1]) < 1e-12:
+        return np.full_like(xs, np.nan)
+    return -w[0] / w[1] * xs
+
+
+def equation(data: Dataset, w: np.ndarray) -> str:
+    """The fit at weights w in words, e.g. "boundary 1.23·x1 + -0.456·x2 = 0" or
+    "line 1.23·x + 0.5·bias"; feature names as they are (escape them to show)."""
+    w1, w2 = w
+    name0, name1 = data.feature_names
+    if data.task == "regression":
+        return f"line {w1:.3g}·{name0} + {w2:.3g}·{name1}"
+    return f"boundary {w1:.3g}·{name0} + {w2:.3g}·{name1} = 0"

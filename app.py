@@ -29,6 +29,17 @@ def render_header(classroom: bool) -> None:
     # Fixed page CSS (no user text): less empty space above the charts, so the
     # contour is in view on a 1280x720 projector.
     st.html("<style>.block-container{padding-top:3.6rem}</style>")
+    # plotly.js's play, pause and speed buttons and its slider re-reject the
+    # promise of an animation they interrupt (updatemenus' executeAPICommand),
+    # with no reason: an "Uncaught (in promise) undefined" on every Pause while
+    # playing. It is plotly.js's design and harmless; mark exactly those as
+    # handled so that the console shows only real errors.
+    st.html(
+        "<script>if (!window.landscapeQuiet) { window.landscapeQuiet = true;"
+        "window.addEventListener('unhandledrejection', e => {"
+        "if (e.reason === undefined) e.preventDefault(); }); }</script>",
+        unsafe_allow_javascript=True,
+    )
     head = st.columns([6, 1])
     head[0].markdown(TAGLINE)
     if shown("classroom"):

@@ -49,7 +49,7 @@ async def _read(page, seconds: float) -> _Page:
 
 
 async def _one(browser, url, who, steps, rec, think) -> None:
-    from landscape.state import run_label
+    from landscape.runspec import run_label
 
     context = await browser.new_context(viewport={"width": 1600, "height": 1000})
     page = await context.new_page()

@@ -58,14 +58,16 @@ def plan(session: int, interactions: int, optimizers=OPTIMIZERS) -> list[Setting
 
 def widget_values(s: Settings) -> dict[str, object]:
     from landscape import optimizers
+    from landscape.settings import BY_NAME
 
-    return {"in_optimizer": optimizers.get(s.optimizer).label, "lr_box": s.lr,
-            "in_w1": s.w1, "in_w2": s.w2, "in_steps": s.steps}  # fmt: skip
+    values = {"optimizer": optimizers.get(s.optimizer).label, "lr": s.lr,
+              "w1": s.w1, "w2": s.w2, "steps": s.steps}  # fmt: skip
+    return {BY_NAME[name].widget: value for name, value in values.items()}
 
 
 def label(s: Settings) -> str:
     """The live path's legend name the app must show for these settings."""
-    from landscape.state import run_label
+    from landscape.runspec import run_label
 
     return f"{run_label(s.optimizer, s.lr)} (live)"
 

@@ -7,7 +7,6 @@ import re
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from landscape import optimizers
@@ -27,11 +26,7 @@ from ui.cache import GRID
 DEFAULT_START = (-2.0, 2.0)
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 # --- reading Plotly figure JSON ----------------------------------------------

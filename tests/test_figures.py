@@ -125,3 +125,29 @@ def test_a_thinned_playback_shows_frame_steps(scene):
     names = [int(f.name) for f in fig.frames]
     assert names == controls.frame_steps(runs, 7).tolist()
     assert names == [0, 13, 27, 40, 53, 67, 80]
+
+
+def test_the_playback_backdrop_bands_follow_the_loss_and_its_orientation():
+    """Bands rise with the loss (a lower loss never gets a darker band), pixel row 0
+    is w2's top, and the picture spans the grid exactly."""
+    from landscape.figures import backdrop
+    from landscape.surface import Surface
+
+    w1 = np.linspace(-2, 3, 41)
+    w2 = np.linspace(-1, 4, 31)
+    # An anisotropic bowl whose minimum, 0.01, is at (0.5, 1.5).
+    loss = 0.01 + (w1[None, :] - 0.5) ** 2 + 5 * (w2[:, None] - 1.5) ** 2
+    surf = Surface(w1, w2, loss.astype(np.float32))
+    bands = backdrop.band_index(surf, factor=1)[::-1]  # back to loss[i, j] rows
+    order = np.argsort(loss, axis=None)
+    assert np.all(np.diff(bands.ravel()[order]) >= 0)
+    assert bands.min() == 0 and bands.max() == backdrop.BANDS - 1
+    assert bands[np.unravel_index(loss.argmin(), loss.shape)] == 0
+    assert backdrop.band_index(surf).shape == (30 * 4 + 1, 40 * 4 + 1)
+    png = Image.open(io.BytesIO(backdrop.surface_png(surf)))
+    grey = np.asarray(png).mean(axis=-1)
+    # The top-left pixel is (w1 -2, w2 4): far from the minimum, so dark.
+    at_minimum = grey[int((4 - 1.5) / 5 * 120), int(2.5 / 5 * 160)]
+    assert grey[0, 0] < at_minimum - 50
+    image = backdrop.surface_image(surf)
+    assert (image["x"], image["sizex"], image["y"], image["sizey"]) == (-2, 5, 4, 5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from landscape import surface, trainer
 from tests.helpers import make_app, path_names, run
@@ -11,12 +10,7 @@ from tests.helpers import make_app, path_names, run
 PIN = "adam,lr=0.1,steps=50"
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_a_run_the_engine_cannot_make_is_one_line_and_the_others_still_draw(

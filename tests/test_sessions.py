@@ -8,19 +8,13 @@ import threading
 import keras
 import numpy as np
 import pytest
-import streamlit as st
 
 from landscape import losses, optimizers, trainer
 from landscape.config import RunConfig
 from landscape.data import presets
 from tests.helpers import live_xy, make_app, run
 
-
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_keras_session_clears_between_script_runs_never_change_a_run():

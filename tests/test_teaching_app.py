@@ -3,6 +3,8 @@ the TensorFlow code, classroom mode, hidden controls and lessons."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 import urllib.parse
@@ -10,7 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-import streamlit as st
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from landscape import lessons, links
@@ -32,11 +34,7 @@ CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
 HIDDEN = "dataset,loss,optimizer,steps,start,pin,sweep,lineup"
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 # --- driving the app -----------------------------------------------------------
@@ -102,8 +100,9 @@ def test_playback_frames_move_only_the_points_along_each_run():
     moving = frames[0]["traces"]
     assert all(f["traces"] == moving for f in frames)
     assert len(moving) == 3 * len(lengths)  # point, loss marker, boundary per run
-    assert data[0]["type"] == "contour"
-    assert 0 not in moving
+    # The surface is a picture under the plot, never a trace a frame could drop.
+    assert not any(d["type"] == "contour" for d in data)
+    assert data[0]["name"].startswith("surface minimum") and 0 not in moving
     for i in moving:
         assert data[i]["type"] == "scatter"
         assert "name" not in data[i]  # not a path, a minimum or a data trace
@@ -140,11 +139,28 @@ def test_playback_frames_move_only_the_points_along_each_run():
         lo, hi = axis["range"]
         assert lo < hi, name
         assert axis.get("autorange") in (None, False), name
-    surface = data[0]
-    assert fig["layout"]["xaxis"]["range"] == [
-        decode(surface["x"])[0],
-        decode(surface["x"])[-1],
-    ]
+    (image,) = fig["layout"]["images"]
+    (x0, x1), (y0, y1) = (
+        fig["layout"]["xaxis"]["range"],
+        fig["layout"]["yaxis"]["range"],
+    )
+    assert (image["x"], image["x"] + image["sizex"]) == pytest.approx((x0, x1))
+    assert (image["y"] - image["sizey"], image["y"]) == pytest.approx((y0, y1))
+    assert (image["xref"], image["yref"], image["layer"]) == ("x", "y", "below")
+    # Where the surface is lowest the picture is lightest, and it is darker at
+    # the start, far up the slope.
+    pixels = np.asarray(
+        Image.open(io.BytesIO(base64.b64decode(image["source"].split(",")[1])))
+    ).mean(axis=-1)
+    h, w = pixels.shape
+
+    def pixel(wx, wy):
+        return pixels[round((y1 - wy) / (y1 - y0) * (h - 1)),
+                      round((wx - x0) / (x1 - x0) * (w - 1))]  # fmt: skip
+
+    best = pixel(data[0]["x"][0], data[0]["y"][0])
+    assert best >= np.percentile(pixels, 99)
+    assert pixel(-2.0, 2.0) < best - 20
     assert fig["layout"]["xaxis2"]["range"] == [0, 60]
 
 

@@ -6,7 +6,6 @@ import tomllib
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.runtime.state.common import TESTING_KEY
 
 from landscape.data import csvfile
@@ -18,11 +17,7 @@ FIVE_MB = 5 * 1024 * 1024
 GOOD = b"dose,label\n" + b"".join(f"{i / 10:g},{i % 2}\n".encode() for i in range(40))
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def upload(at, name: str, raw: bytes):

@@ -41,25 +41,17 @@ def render_controls(classroom: bool) -> tuple[ExplorerState, cache.Source, objec
     else:
         key_where = lr_where = st.sidebar
     source, data = render_data()
-    loss = render_loss(data.task)
-    key, params, schedule = render_optimizer(key_where)
-    lr = render_lr(lr_where)
-    steps, w1, w2, batch = render_training()
+    # Each section returns the settings it owns, by their names in the table.
     current = replace(
         st.session_state[Key.EXPLORER],
         dataset=source.preset,
         samples=source.samples,
         noise=source.noise,
         seed=source.seed,
-        loss=loss,
-        optimizer=key,
-        lr=lr,
-        steps=steps,
-        w1=w1,
-        w2=w2,
-        batch=batch,
-        schedule=schedule,
-        params=params,
+        loss=render_loss(data.task),
+        **render_optimizer(key_where),
+        lr=render_lr(lr_where),
+        **render_training(),
     )
     st.session_state[Key.EXPLORER] = current
     return current, source, data
@@ -87,7 +79,7 @@ def render_loss(task: str) -> str:
     return loss
 
 
-def render_optimizer(where) -> tuple[str, tuple, str]:
+def render_optimizer(where) -> dict[str, object]:
     """The optimizer, its hyperparameters and the learning-rate schedule."""
     saved = st.session_state[Key.EXPLORER]
     compact = where is not st.sidebar  # classroom: one row above the charts
@@ -116,7 +108,7 @@ def render_optimizer(where) -> tuple[str, tuple, str]:
             key=BY_NAME["schedule"].widget,
             help=" ".join(SCHEDULE_HELP.values()),
         )
-    return key, params, schedule
+    return {"optimizer": key, "params": params, "schedule": schedule}
 
 
 def render_hypers(key: str) -> tuple:
@@ -189,8 +181,8 @@ def render_lr(where) -> float:
     return float(lr)
 
 
-def render_training() -> tuple[int, float, float, int | None]:
-    """Steps, batch size and the start. Returns (steps, w1, w2, batch or None)."""
+def render_training() -> dict[str, object]:
+    """Steps, batch size and the start (w1, w2); a batch of 0 is None: full."""
     saved = st.session_state[Key.EXPLORER]
     if shown("steps") or shown("batch") or shown("start"):
         st.sidebar.header("Training")
@@ -207,9 +199,11 @@ def render_training() -> tuple[int, float, float, int | None]:
         )
     )
     if not shown("start"):
-        return int(steps), saved.w1, saved.w2, int(batch) or None
+        return {"steps": int(steps), "w1": saved.w1, "w2": saved.w2,
+                "batch": int(batch) or None}  # fmt: skip
     cols = st.sidebar.columns(2)
     w1 = number_box(cols[0], "w1", "Start w1", step=0.5)
     w2 = number_box(cols[1], "w2", "Start w2", step=0.5)
     st.sidebar.caption("Or click anywhere on the contour to start there.")
-    return int(steps), float(w1), float(w2), int(batch) or None
+    return {"steps": int(steps), "w1": float(w1), "w2": float(w2),
+            "batch": int(batch) or None}  # fmt: skip

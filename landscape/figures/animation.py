@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from landscape import fit
 from landscape.data.dataset import Dataset
+from landscape.figures import backdrop
 from landscape.figures.charts import data_figure, loss_line
 from landscape.figures.contour import contour_figure, path_line
 from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps
@@ -99,9 +100,13 @@ def _target(data: Dataset) -> str:
 
 
 def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
+    # The surface is a picture under the plot (see backdrop.py: an animation
+    # frame would remove a contour trace); the minimum marker stays a trace.
+    fig.add_layout_image(backdrop.surface_image(surface))
     contour = contour_figure(surface, [], data.feature_names, theme)
     for trace in contour.data:
-        fig.add_trace(trace, row=1, col=1)
+        if trace.type != "contour":
+            fig.add_trace(trace, row=1, col=1)
     for run in runs:
         path = path_line(run, theme, mode="lines", opacity=0.55, hoverinfo="skip")
         fig.add_trace(path, row=1, col=1)
@@ -218,5 +223,6 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
         col=2,
     )
     fig.update_annotations(font_size=theme.title)
-    # The loss axis beside it carries the scale; a colour bar would crowd it.
-    fig.update_traces(showscale=False, selector=dict(type="contour"))
+    # The surface picture fills the contour's plot area, as a contour would.
+    fig.update_xaxes(showgrid=False, zeroline=False, row=1, col=1)
+    fig.update_yaxes(showgrid=False, zeroline=False, row=1, col=1)

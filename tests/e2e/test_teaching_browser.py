@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import urllib.parse
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from landscape.browser import wait_for_charts, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 PLOT = "document.querySelector('.js-plotly-plot')"  # the first chart on the page
-LIVE = 2  # surface, minimum, then the live path (contour and playback alike)
+LIVE = 2  # the contour's surface, minimum, then the live path
+PLAYBACK_LIVE = 1  # the playback's surface is a picture: minimum, then the live path
 SCREENSHOT = "/tmp/classroom_720.png"
 
 
@@ -110,7 +114,7 @@ def test_playback_plays_every_run_from_step_zero(page, server):
         f"\nplayback payload, 8 runs x 1000 steps: {max(sizes) / 1e6:.2f} MB "
         f"in the largest websocket message ({sum(sizes) / 1e6:.2f} MB in all)"
     )
-    before = page.evaluate(PLAYBACK, LIVE)
+    before = page.evaluate(PLAYBACK, PLAYBACK_LIVE)
     assert before["frames"] == 300
     assert before["active"] == 0 and before["label"] == "step 0"
     assert before["point"] == [-2.0, 2.0]
@@ -119,7 +123,7 @@ def test_playback_plays_every_run_from_step_zero(page, server):
     page.wait_for_timeout(1000)
     page.locator(".updatemenu-button", has_text="Pause").click()
     page.wait_for_timeout(200)
-    after = page.evaluate(PLAYBACK, LIVE)
+    after = page.evaluate(PLAYBACK, PLAYBACK_LIVE)
     assert after["active"] > 0
     assert after["label"] == f"step {after['step']}"
     assert after["point"] != before["point"]
@@ -128,6 +132,60 @@ def test_playback_plays_every_run_from_step_zero(page, server):
     assert after["point"] == pytest.approx(
         [x[after["step"]], y[after["step"]]], rel=1e-5
     )
+
+
+COMPARE = "dataset=overlap&optimizer=momentum&lr=0.1&pin=sgd,lr=1&pin=adam,lr=0.1"
+
+
+def surface_seen(page) -> dict:
+    """What the playback's surface panel shows: its pictures and how much of its
+    plot area is the surface's grey rather than the page's white."""
+    box = page.evaluate(
+        f"""() => {{ const r = {PLOT}.querySelector('.nsewdrag[data-subplot="xy"]')
+            .getBoundingClientRect();
+            return {{x: r.left, y: r.top, width: r.width, height: r.height}}; }}"""
+    )
+    pixels = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=box))).convert("L"))
+    images = page.evaluate(
+        f"() => {PLOT}.querySelectorAll('.layer-subplot image').length"
+    )
+    return {"images": images, "grey": float((pixels < 245).mean())}
+
+
+def test_the_surface_stays_through_play_speed_and_scrubbing(page, server):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server}/?{COMPARE}")
+    wait_for_charts(page, 3)
+    page.get_by_role("radio", name="Playback").click()
+    page.wait_for_function(
+        f"() => ({PLOT}?._transitionData?._frames?.length ?? 0) > 0", timeout=60_000
+    )
+    wait_idle(page)
+    before = surface_seen(page)
+    assert before["images"] == 1 and before["grey"] > 0.5, before
+
+    seen = {}
+    page.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_timeout(1200)
+    seen["playing"] = surface_seen(page)
+    page.locator(".updatemenu-button", has_text="2x").click()
+    page.wait_for_timeout(800)
+    seen["at 2x"] = surface_seen(page)
+    page.locator(".updatemenu-button", has_text="Pause").click()
+    seen["paused"] = surface_seen(page)
+    rail = page.locator(".slider-rail-rect").first.bounding_box()
+    page.mouse.click(rail["x"] + 0.3 * rail["width"], rail["y"] + rail["height"] / 2)
+    page.wait_for_timeout(500)
+    seen["scrubbed"] = surface_seen(page)
+    step = page.evaluate(PLAYBACK, PLAYBACK_LIVE)["step"]
+
+    assert step > 0
+    for moment, now in seen.items():
+        assert now["images"] == 1, (moment, now)
+        assert abs(now["grey"] - before["grey"]) < 0.05, (moment, now, before)
+    assert errors == []
 
 
 # --- classroom mode at a projector's 1280x720 ------------------------------------

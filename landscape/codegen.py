@@ -139,7 +139,9 @@ print(json.dumps({{"weights": path}}))
 """
 
 
-def _tf1(spec, cfg: RunConfig, data: Dataset) -> str:
+def _tf1_optimizer(spec, cfg: RunConfig) -> tuple[str, str]:
+    """The optimizer's variable name and its constructor call, as the course
+    writes it when the run uses the course's settings."""
     constant = cfg.schedule.kind == "constant"
     name = "adam" if spec.key == "tf1_adam" else "optimizer"
     course = (
@@ -149,13 +151,17 @@ def _tf1(spec, cfg: RunConfig, data: Dataset) -> str:
         and (cfg.learning_rate == spec.default_lr)
     )
     if course:  # exactly the course's call: Adam's defaults are already set
-        make = (
+        return name, (
             f"{spec.code}()  # defaults: learning_rate=0.001, beta1=0.9, "
             "beta2=0.999, epsilon=1e-08"
         )
-    else:
-        rate = repr(cfg.learning_rate) if constant else "learning_rate"
-        make = f"{spec.code}({_args(spec, cfg, rate)})"
+    rate = repr(cfg.learning_rate) if constant else "learning_rate"
+    return name, f"{spec.code}({_args(spec, cfg, rate)})"
+
+
+def _tf1(spec, cfg: RunConfig, data: Dataset) -> str:
+    constant = cfg.schedule.kind == "constant"
+    name, make = _tf1_optimizer(spec, cfg)
     # Rates come from Keras's schedule, evaluated before the graph is built.
     rates = (
         ""

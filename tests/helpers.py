@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+from streamlit.runtime.state.common import TESTING_KEY
 from streamlit.testing.v1 import AppTest
 
 from landscape.data.dataset import Dataset
+from landscape.settings import BY_NAME, UPLOAD
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success")
@@ -150,3 +152,12 @@ def strings(tree) -> list[str]:
     if isinstance(tree, list):
         return [s for v in tree for s in strings(v)]
     return []
+
+
+def name_the_upload(at: AppTest, filename: str) -> None:
+    """AppTest formats options in the test's thread, where the app's format_func
+    cannot read st.session_state; give it the same option names the app shows."""
+    box = at.selectbox(key=BY_NAME["dataset"].widget)
+    at.session_state[TESTING_KEY][box.id] = lambda k: (
+        f"Uploaded: {filename}" if k == UPLOAD else k
+    )

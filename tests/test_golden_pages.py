@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.state.common import TESTING_KEY
 
 from landscape.lessons import BY_KEY
-from tests.helpers import make_app, query_all, run
+from tests.helpers import make_app, name_the_upload, query_all, run
 
 GOLDEN = Path(__file__).parent / "golden" / "pages.json"
 RECORD = os.environ.get("LANDSCAPE_RECORD_GOLDEN") == "1"
@@ -149,15 +148,6 @@ def hashed(tree):
     if isinstance(tree, list):
         return [hashed(v) for v in tree]
     return tree
-
-
-def name_the_upload(at, filename: str) -> None:
-    """AppTest formats options in the test's thread, where the app's format_func
-    cannot read st.session_state; give it the same option names the app shows."""
-    box = at.selectbox(key="in_dataset")
-    at.session_state[TESTING_KEY][box.id] = lambda k: (
-        f"Uploaded: {filename}" if k == "upload" else k
-    )
 
 
 def page(query: dict, view: str | None, upload: tuple[str, bytes] | None) -> dict:

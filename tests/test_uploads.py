@@ -6,10 +6,18 @@ import tomllib
 
 import numpy as np
 import pytest
-from streamlit.runtime.state.common import TESTING_KEY
 
 from landscape.data import csvfile
-from tests.helpers import ROOT, charts, live_xy, make_app, path_names, run, strings
+from tests.helpers import (
+    ROOT,
+    charts,
+    live_xy,
+    make_app,
+    name_the_upload,
+    path_names,
+    run,
+    strings,
+)
 from tests.helpers import texts as page_texts
 
 PIN = "sgd,lr=0.1,steps=100,w1=-2,w2=2"
@@ -95,15 +103,6 @@ def test_the_size_limit_is_the_same_in_the_server_and_the_app():
     exact = b"x,label\n" + b"1,0\n" * ((FIVE_MB - 8) // 4)
     with pytest.raises(ValueError, match="too many rows"):
         csvfile.load_csv(exact + b"\n" * (FIVE_MB - len(exact)))
-
-
-def name_the_upload(at, filename: str) -> None:
-    """AppTest formats options in the test's thread, where the app's format_func
-    cannot read st.session_state; give it the same option names the app shows."""
-    box = at.selectbox(key="in_dataset")
-    at.session_state[TESTING_KEY][box.id] = lambda k: (
-        f"Uploaded: {filename}" if k == "upload" else k
-    )
 
 
 def test_a_bad_upload_after_a_good_one_keeps_the_uploaded_data():

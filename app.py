@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cache, charts, controls, panels, runs, session, teaching
+from ui import cache, charts, controls, layout, panels, runs, session, teaching
 from ui.session import Key, md, shown
 
 TAGLINE = (
@@ -17,7 +17,9 @@ TAGLINE = (
 )
 
 
-def render_header(classroom: bool) -> None:
+def render_header(classroom: bool) -> layout.Slots:
+    """Page settings, URL warnings and CSS; the tagline and the classroom switch.
+    Returns where the essential controls go."""
     st.set_page_config(
         page_title="landscape",
         page_icon="⛰️",
@@ -26,9 +28,7 @@ def render_header(classroom: bool) -> None:
     )
     for warning in st.session_state[Key.URL_WARNINGS]:
         st.warning(md(warning))
-    # Fixed page CSS (no user text): less empty space above the charts, so the
-    # contour is in view on a 1280x720 projector.
-    st.html("<style>.block-container{padding-top:3.6rem}</style>")
+    layout.page_css(classroom)
     # plotly.js's play, pause and speed buttons and its slider re-reject the
     # promise of an animation they interrupt (updatemenus' executeAPICommand),
     # with no reason: an "Uncaught (in promise) undefined" on every Pause while
@@ -40,30 +40,37 @@ def render_header(classroom: bool) -> None:
         "if (e.reason === undefined) e.preventDefault(); }); }</script>",
         unsafe_allow_javascript=True,
     )
-    head = st.columns([6, 1])
-    head[0].markdown(TAGLINE)
+    slots = layout.top_row(classroom)
+    toggle = slots.toggle
+    if not classroom:
+        head = st.columns([6, 1])
+        head[0].markdown(TAGLINE)
+        toggle = head[1]
     if shown("classroom"):
-        head[1].toggle(
+        toggle.toggle(
             "Classroom",
             key=Key.CLASSROOM,
             help="Large type, thick lines, only the essential controls",
         )
+    return slots
 
 
 def main() -> None:
     session.init_session()
     classroom = bool(st.session_state.get(Key.CLASSROOM))
-    render_header(classroom)
-    current, source, data = controls.render_controls(classroom)
-    teaching.render_lesson_text()
+    slots = render_header(classroom)
+    current, source, data = controls.render_controls(slots)
     if not classroom:
+        teaching.render_lesson_text()
         runs.render_run_controls(current)
     # Before the slow part, so that a shared link is always current.
     query = session.sync_url(current, uploaded=bool(source.upload))
     if not classroom:
         teaching.render_lesson_link(query)
     shown_runs = runs.collect_runs(current, source)
-    surf = charts.render_views(current, source, data, shown_runs, classroom)
+    surf = charts.render_views(current, source, data, shown_runs, slots.view)
+    if classroom:  # under the charts: the first screen is for the charts
+        teaching.render_lesson_text()
     panels.render_panels(current, source, data, shown_runs, surf, classroom)
     if not classroom:
         runs.render_pin_list(current)

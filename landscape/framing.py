@@ -48,7 +48,7 @@ def base_box(start: tuple[float, float], minimum: tuple[float, float]) -> Box:
     return tuple(out)  # type: ignore[return-value]
 
 
-def fit_paths(box: Box, paths: list[np.ndarray]) -> Box:
+def fit_paths(box: Box, paths: list[np.ndarray], doublings: int = MAX_DOUBLINGS) -> Box:
     """Double the box about its centre until it holds every path (at most 8x)."""
     points = [p for p in paths if len(p)]
     if not points:
@@ -56,9 +56,77 @@ def fit_paths(box: Box, paths: list[np.ndarray]) -> Box:
     allw = np.concatenate(points)
     lo, hi = allw.min(axis=0), allw.max(axis=0)
     a1, b1, a2, b2 = box
-    for _ in range(MAX_DOUBLINGS):
+    for _ in range(doublings):
         if a1 <= lo[0] and hi[0] <= b1 and a2 <= lo[1] and hi[1] <= b2:
             break
         c1, h1, c2, h2 = (a1 + b1) / 2, b1 - a1, (a2 + b2) / 2, b2 - a2
         a1, b1, a2, b2 = c1 - h1, c1 + h1, c2 - h2, c2 + h2
     return (a1, b1, a2, b2)
+
+
+def settles(losses: np.ndarray) -> bool:
+    """True for a run worth framing: finite all along and its loss did not grow.
+
+    A run that overshoots further each step (its loss growing) or that diverged
+    would zoom the view out until the others are a few pixels; it is marked
+    where it leaves the frame instead.
+    """
+    return (
+        len(losses) > 0
+        and bool(np.isfinite(losses).all())
+        and (losses[-1] <= losses[0] * (1 + 1e-6))
+    )
+
+
+def frame(
+    start: tuple[float, float],
+    minimum: tuple[float, float],
+    paths: list[np.ndarray],
+    losses: list[np.ndarray],
+    fit_all: bool = False,
+) -> Box:
+    """The view: start and minimum, grown to hold the runs that settle.
+
+    A settling run may double the box once; a run that needs more (a rate that
+    bounces far across the valley) is left to leave the frame and be marked
+    there. With fit_all every path counts, and the box may grow 8x.
+
+    Args:
+        start, minimum: (w1, w2) each.
+        paths: (m+1, 2) weights of each run; losses: (m+1,) of each.
+        fit_all: hold every path, the runs that leave included.
+    """
+    if fit_all:
+        return fit_paths(base_box(start, minimum), paths)
+    kept = [p for p, loss in zip(paths, losses) if settles(loss)]
+    return fit_paths(base_box(start, minimum), kept, doublings=1)
+
+
+def inside(box: Box, points: np.ndarray) -> np.ndarray:
+    """(k,) True where the (k, 2) points lie in the box."""
+    a1, b1, a2, b2 = box
+    x, y = points[:, 0], points[:, 1]
+    return (
+        np.isfinite(points).all(axis=1) & (a1 <= x) & (x <= b1) & (a2 <= y) & (y <= b2)
+    )
+
+
+def exit_point(box: Box, path: np.ndarray) -> tuple[int, np.ndarray] | None:
+    """Where a path first leaves the box: (the first step outside, the point on
+    the box's edge on the way there), or None if it stays inside."""
+    ok = inside(box, path)
+    if ok.all() or not ok[0]:
+        return None
+    k = int(np.argmin(ok))  # the first step outside
+    a, b = path[k - 1].astype(np.float64), path[k].astype(np.float64)
+    if not np.isfinite(b).all():
+        return k, a
+    # The largest fraction t of the step a -> b that stays in the box.
+    t = 1.0
+    for lo, hi, axis in ((box[0], box[1], 0), (box[2], box[3], 1)):
+        d = b[axis] - a[axis]
+        if d > 0 and b[axis] > hi:
+            t = min(t, (hi - a[axis]) / d)
+        elif d < 0 and b[axis] < lo:
+            t = min(t, (lo - a[axis]) / d)
+    return k, a + t * (b - a)

@@ -14,15 +14,31 @@ def within_step(losses: np.ndarray, minimum: float, tolerance: float = 0.01):
     return int(hits[0]) if len(hits) else None
 
 
-def summary_row(label: str, t: Trajectory, surface: Surface) -> dict:
-    """One line of the runs table."""
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def number(value: float | None, digits: int = 4) -> str:
+    """A number as people write it: 0.2605, 1,234, 2.98 × 10¹³; "—" for none."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    if 1e3 <= abs(value) < 1e5:
+        return f"{value:,.0f}"
+    if value == 0 or 1e-3 <= abs(value) < 1e3:
+        return f"{value:.{digits}g}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+
+
+def summary_row(label: str, t: Trajectory, surface: Surface) -> dict[str, str]:
+    """One line of the runs table, as text people read."""
     best = surface.minimum[2]
     step = within_step(t.losses, best)
     return {
         "run": label,
-        "final loss": float(t.losses[-1]) if len(t.losses) else None,
-        "lowest loss": float(t.losses.min()) if len(t.losses) else None,
-        "within 1% of min at step": step,
+        "final loss": number(float(t.losses[-1])) if len(t.losses) else "—",
+        "lowest loss": number(float(t.losses.min())) if len(t.losses) else "—",
+        "within 1% of min at step": "—" if step is None else f"{step:,}",
         "diverged": "no" if t.diverged_at is None else f"at step {t.diverged_at}",
     }
 

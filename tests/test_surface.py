@@ -178,3 +178,25 @@ def test_blocks_with_padding_equal_one_block(monkeypatch):
     rows = surface.loss_surface(*args)
     assert len(shapes) == grid and set(shapes) == {(1, grid, 2)}
     np.testing.assert_allclose(rows.loss, whole.loss, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (0.26049, "0.2605"),
+        (3.0, "3"),
+        (999.94, "999.9"),
+        (12345.6, "12,346"),
+        (2.98249e13, "2.982 × 10¹³"),
+        (9.20044801556821e35, "9.2 × 10³⁵"),
+        (-4.2e-7, "-4.2 × 10⁻⁷"),
+        (0.0, "0"),
+        (None, "—"),
+        (float("nan"), "—"),
+        (float("inf"), "—"),
+    ],
+)
+def test_numbers_are_written_as_people_write_them(value, text):
+    from landscape.summary import number
+
+    assert number(value) == text

@@ -2,34 +2,52 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from landscape import figures, fit, framing, summary
 from landscape.data.dataset import Dataset
 from landscape.figures import animation
 from landscape.surface import Surface
-from ui import cache, teaching
+from ui import cache, layout, teaching
 from ui.runs import engine_error
 from ui.session import Key, md, shown
 
 VIEWS = ["Contour", "Playback", "3D surface"]
+AXES = ["Frame settling runs", "Fit all", "Lock axes"]
+AXES_HELP = (
+    "Frame settling runs: the start, the minimum and every run whose loss does "
+    "not grow; a run that leaves is marked where it leaves. Fit all: every "
+    "path. Lock axes: keep this range while the start stays in it."
+)
 CLICK_GRID = 41  # points per side of the contour's invisible click grid
-SIDE_HEIGHT = 340  # the loss and data charts beside the contour
 
 
-def render_charts(surf: Surface, data: Dataset, runs, theme, classroom, arrows) -> None:
-    """The chosen view; beside the contour and the 3D view, loss and data."""
+def render_charts(
+    surf: Surface, data: Dataset, runs, theme, view_where, arrows
+) -> None:
+    """The chosen view; beside the contour and the 3D view, loss and data.
+
+    view_where: where the view selector goes (classroom: the top row), or None.
+    """
+    classroom = view_where is not None
     default = "Playback" if classroom else "Contour"
-    view = (
-        st.segmented_control(
-            "View", VIEWS, default=default, key=Key.VIEW, label_visibility="collapsed"
-        )
-        or default
+    row = None if classroom else st.columns([1, 1])
+    view = (view_where or row[0]).segmented_control(
+        "View", VIEWS, default=default, key=Key.VIEW, label_visibility="collapsed"
+    ) or default
+    (st.sidebar if classroom else row[1]).segmented_control(
+        "Axes",
+        AXES,
+        default=AXES[0],
+        key=Key.AXES,
+        label_visibility="visible" if classroom else "collapsed",
+        help=AXES_HELP,
     )
     said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
     if view == "Playback":
         fig = animation.playback_figure(
-            surf, runs, data, theme, height=760 if classroom else 700
+            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom]
         )
         st.plotly_chart(fig, key="playback", width="stretch")
         st.caption(f"Playback of every run, one step index for all views. {said}")
@@ -40,18 +58,19 @@ def render_charts(surf: Surface, data: Dataset, runs, theme, classroom, arrows) 
             fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
             st.plotly_chart(fig, key="surface3d", width="stretch")
         else:
-            render_contour(surf, data, runs, theme, arrows)
+            render_contour(surf, data, runs, theme, arrows, classroom)
         st.caption(f"Loss surface with every path. {said}")
     with right:
-        render_side(data, runs, theme)
+        render_side(data, runs, theme, layout.SIDE_HEIGHT[classroom])
 
 
-def render_contour(surf: Surface, data: Dataset, runs, theme, arrows) -> None:
+def render_contour(surf: Surface, data: Dataset, runs, theme, arrows, classroom):
     fig = figures.contour_figure(
         surf,
         runs,
         data.feature_names,
         theme,
+        height=layout.CONTOUR_HEIGHT[classroom],
         click_grid=CLICK_GRID if shown("start") else 0,
         arrows=arrows,
     )
@@ -64,10 +83,10 @@ def render_contour(surf: Surface, data: Dataset, runs, theme, arrows) -> None:
     )
 
 
-def render_side(data: Dataset, runs, theme) -> None:
+def render_side(data: Dataset, runs, theme, height: int) -> None:
     """Loss per step and the data with each run's fit, each with its summary."""
     st.plotly_chart(
-        figures.loss_figure(runs, theme, height=SIDE_HEIGHT, legend=False),
+        figures.loss_figure(runs, theme, height=height, legend=False),
         key="losses",
         width="stretch",
     )
@@ -78,7 +97,7 @@ def render_side(data: Dataset, runs, theme) -> None:
     )
     st.caption("Loss per step, log scale. " + "; ".join(lowest))
     st.plotly_chart(
-        figures.data_figure(data, runs, theme, height=SIDE_HEIGHT, legend=False),
+        figures.data_figure(data, runs, theme, height=height, legend=False),
         key="data",
         width="stretch",
     )
@@ -93,6 +112,7 @@ def _on_click() -> None:
         st.session_state["in_w1"] = round(float(points[-1]["x"]), 3)
         st.session_state["in_w2"] = round(float(points[-1]["y"]), 3)
         st.session_state[Key.STEP] = 1
+        st.session_state[Key.CLICKED] = True  # the view stays where it is
 
 
 def boundary_text(data: Dataset, runs) -> str:
@@ -131,15 +151,27 @@ def render_range(box: framing.Box) -> framing.Box:
 
 
 def frame(current, source, runs) -> framing.Box:
-    """The axis range: the start, the surface minimum and every path."""
+    """The axis range: the start, the surface minimum and the runs that settle
+    (every run with "fit all"); "lock" keeps the last range while it holds the
+    start. A click on the contour keeps the range too."""
     start = (current.w1, current.w2)
-    return framing.fit_paths(
-        framing.base_box(start, cache.get_minimum(source, current.loss, start)),
+    mode = st.session_state.get(Key.AXES) or AXES[0]
+    last = st.session_state.get(Key.FRAME)
+    keep = mode == "Lock axes" or st.session_state.pop(Key.CLICKED, False)
+    if keep and last is not None and framing.inside(last, np.array([start]))[0]:
+        return last
+    box = framing.frame(
+        start,
+        cache.get_minimum(source, current.loss, start),
         [r.trajectory.weights for r in runs],
+        [r.trajectory.losses for r in runs],
+        fit_all=mode == "Fit all",
     )
+    st.session_state[Key.FRAME] = box
+    return box
 
 
-def render_views(current, source, data, runs, classroom: bool) -> Surface | None:
+def render_views(current, source, data, runs, view_where) -> Surface | None:
     """Divergence warnings, the charts and the runs table, over the surface.
 
     Returns the surface drawn (None when the engine could not make it).
@@ -152,9 +184,10 @@ def render_views(current, source, data, runs, classroom: bool) -> Surface | None
     except Exception as e:  # noqa: BLE001 - any engine failure, one line
         st.error(engine_error("Computing the loss surface", e, "change the data"))
         return None
+    classroom = view_where is not None
     theme = figures.CLASSROOM if classroom else figures.SCREEN
-    live = runs[0]
-    k = teaching.chosen_step(live) if shown("internals") else 0
+    live = runs[0] if runs and runs[0].slot == 0 else None
+    k = teaching.chosen_step(live) if shown("internals") and live else 0
     with charts_area:
         for run in runs:
             if run.trajectory.diverged_at is not None:
@@ -164,7 +197,10 @@ def render_views(current, source, data, runs, classroom: bool) -> Surface | None
                 )
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
-        render_charts(surf, data, runs, theme, classroom, arrows)
+        render_charts(surf, data, runs, theme, view_where, arrows)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        if classroom:  # an HTML table: its type follows the classroom's CSS
+            st.table(rows)
+        else:
+            st.dataframe(rows, hide_index=True, width="stretch")
     return surf

@@ -16,6 +16,7 @@ from landscape.losses import LOSSES
 from landscape.settings import BY_NAME, LR_STOPS, ExplorerState
 from ui import cache, teaching
 from ui.data import number_box, render_data
+from ui.layout import Slots
 from ui.session import Key, hyper_key, load_state, nearest_stop, shown
 
 LOSS_LABELS = {
@@ -31,15 +32,12 @@ NO_CROSS_ENTROPY = (
 )
 
 
-def render_controls(classroom: bool) -> tuple[ExplorerState, cache.Source, object]:
-    """Every setting. Returns the current state, where the data comes from, and
-    the data."""
+def render_controls(slots: Slots) -> tuple[ExplorerState, cache.Source, object]:
+    """Every setting, the essential ones where slots say. Returns the current
+    state, where the data comes from, and the data."""
     if shown("lessons"):
         teaching.render_lessons(load_state)
-    if classroom:
-        key_where, lr_where = st.container().columns([2, 3])
-    else:
-        key_where = lr_where = st.sidebar
+    key_where, lr_where = slots.optimizer, slots.lr
     source, data = render_data()
     # Each section returns the settings it owns, by their names in the table.
     current = replace(
@@ -155,7 +153,7 @@ def render_lr(where) -> float:
         return st.session_state[Key.EXPLORER].lr
     compact = where is not st.sidebar  # classroom: one row above the charts
     if compact:
-        where, box_where = where.columns([3, 1])
+        where, box_where = where.columns([2.6, 1], vertical_alignment="bottom")
     else:
         where.header("Learning rate")
         box_where = where
@@ -175,6 +173,8 @@ def render_lr(where) -> float:
         format="%.6g",
         on_change=_lr_from_box,
         step=None,
+        # In the classroom's one row the slider's label names both.
+        label_visibility="collapsed" if compact else "visible",
     )
     if not compact:  # in classroom mode the slider's own help says it
         where.caption(LR_HINT)

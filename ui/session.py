@@ -34,6 +34,9 @@ class Key(StrEnum):
     VIEW = "view"  # Contour, Playback or 3D surface
     CONTOUR = "contour"  # the contour chart: its click selection
     AUTO_RANGE = "auto_range"
+    AXES = "axes"  # frame the runs that settle, fit all, or lock the axes
+    FRAME = "frame"  # the last axis range drawn
+    CLICKED = "clicked"  # a click set the start: keep the axis range
     STEP = "internals_step"  # the step the internals panel explains
     CODE_ON = "code_on"
     CODE_RUN = "code_run"

@@ -8,10 +8,10 @@ from plotly.subplots import make_subplots
 
 from landscape import fit
 from landscape.data.dataset import Dataset
-from landscape.figures import backdrop
+from landscape.figures import backdrop, overlays
 from landscape.figures.charts import data_figure, loss_line
 from landscape.figures.contour import contour_figure, path_line
-from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps
+from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps, margins
 from landscape.figures.theme import (
     SCREEN,
     RunView,
@@ -107,6 +107,7 @@ def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
     for trace in contour.data:
         if trace.type != "contour":
             fig.add_trace(trace, row=1, col=1)
+    overlays.add_exits(fig, surface, runs, theme)
     for run in runs:
         path = path_line(run, theme, mode="lines", opacity=0.55, hoverinfo="skip")
         fig.add_trace(path, row=1, col=1)
@@ -157,12 +158,16 @@ def playback_figure(
         height: pixels.
         max_frames: long runs are thinned to about this many frames.
     """
+    top, bottom = margins(theme)
+    # Between the right-hand panels: the loss panel's ticks, then the data
+    # panel's title, in pixels whatever the height.
+    gap = (4 * theme.tick + theme.title) / max(height - top - bottom, 1)
     fig = make_subplots(
         rows=2,
         cols=2,
         column_widths=[0.58, 0.42],
-        horizontal_spacing=0.09,
-        vertical_spacing=0.2,
+        horizontal_spacing=0.12,
+        vertical_spacing=min(max(gap, 0.12), 0.4),
         specs=[[{"rowspan": 2}, {}], [None, {}]],
         subplot_titles=("Loss surface", "Loss per step", "Data and boundary"),
     )
@@ -183,8 +188,8 @@ def playback_figure(
         for s in steps
     ]
     _axes(fig, surface, runs, data, x_range, y_range, theme)
-    add_controls(fig, steps, theme)
     style(fig, theme, height)
+    add_controls(fig, steps, theme, height)
     fig.frames = frames
     return fig
 
@@ -206,7 +211,9 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
     losses = np.concatenate([r.trajectory.losses for r in runs]) if runs else [1.0]
     lo, hi = max(float(np.min(losses)), 1e-12), max(float(np.max(losses)), 1e-12)
     longest = max((len(r.trajectory.losses) for r in runs), default=2)
-    fig.update_xaxes(title_text="step", range=[0, max(longest - 1, 1)], row=1, col=2)
+    # No "step" title: the panel's own title says it, and a title there ran
+    # into the data panel's title below it in classroom type.
+    fig.update_xaxes(range=[0, max(longest - 1, 1)], row=1, col=2)
     fig.update_yaxes(
         title_text="loss",
         type="log",
@@ -222,7 +229,7 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
         row=2,
         col=2,
     )
-    fig.update_annotations(font_size=theme.title)
+    fig.update_annotations(font=dict(size=theme.title, color="#222222"))
     # The surface picture fills the contour's plot area, as a contour would.
     fig.update_xaxes(showgrid=False, zeroline=False, row=1, col=1)
     fig.update_yaxes(showgrid=False, zeroline=False, row=1, col=1)

@@ -110,9 +110,11 @@ def data_figure(
     fig.update_xaxes(title_text=plain(data.feature_names[0]))
     target = "label" if data.task == "classification" else "y"
     fig.update_yaxes(title_text=target if one else plain(data.feature_names[1]))
-    if not one:
-        span = [float(x1.min()) - pad, float(x1.max()) + pad]
-        fig.update_yaxes(range=span)
+    # The data's own range, whatever the lines do: a diverging run's line
+    # would otherwise zoom the axis out to millions.
+    pad1 = 0.08 * (float(x1.max() - x1.min()) + 1e-9)
+    fig.update_yaxes(range=[float(x1.min()) - pad1, float(x1.max()) + pad1])
+    fig.update_xaxes(range=[float(xs[0]), float(xs[-1])])
     title = (
         "Data and each run's boundary"
         if data.task == "classification"

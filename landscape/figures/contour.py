@@ -148,6 +148,7 @@ def contour_figure(
         fig.add_trace(overlays.click_grid(surface, click_grid))
     for i, arrow in enumerate(arrows):
         overlays.add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
+    overlays.add_exits(fig, surface, runs, theme)
     fig.update_xaxes(
         title_text=axis_title("w1", feature_names[0]),
         range=[float(surface.w1[0]), float(surface.w1[-1])],

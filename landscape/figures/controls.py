@@ -44,7 +44,7 @@ def _play(ms: int) -> dict:
     }
 
 
-def _buttons(theme: Theme) -> dict:
+def _buttons(theme: Theme, y: float) -> dict:
     """Play at 1x, pause, then play at each other speed of SPEEDS."""
     buttons = [
         dict(label="▶ Play", method="animate", args=[None, _play(SPEEDS["1x"])]),
@@ -59,7 +59,7 @@ def _buttons(theme: Theme) -> dict:
         type="buttons",
         direction="right",
         x=0,
-        y=1.2,
+        y=y,
         xanchor="left",
         yanchor="top",
         buttons=buttons,
@@ -68,14 +68,15 @@ def _buttons(theme: Theme) -> dict:
     )
 
 
-def _slider(steps: np.ndarray, theme: Theme) -> dict:
+def _slider(steps: np.ndarray, theme: Theme, y: float) -> dict:
     """A slider over the frames named by steps, the current step shown above it."""
     return dict(
         active=0,
         x=0.42,
         len=0.58,
-        y=1.24,
+        y=y,
         yanchor="top",
+        pad=dict(t=0, b=0),
         currentvalue=dict(prefix="step ", font=dict(size=theme.tick, color="#222222")),
         # Hundreds of step labels would crowd the titles: the current
         # step is shown above the slider instead.
@@ -92,13 +93,35 @@ def _slider(steps: np.ndarray, theme: Theme) -> dict:
     )
 
 
-def add_controls(fig: go.Figure, steps: np.ndarray, theme: Theme) -> None:
+def margins(theme: Theme) -> tuple[int, int]:
+    """(top, bottom) margins in pixels: the controls above the plots; below, the
+    x ticks and title, then the legend, so none of them overlap at any height."""
+    # The slider with its step label, then the panels' titles under it.
+    top = 3 * theme.tick + theme.title + 52
+    bottom = 2 * theme.tick + theme.title + 40
+    return top, bottom
+
+
+def add_controls(fig: go.Figure, steps: np.ndarray, theme: Theme, height: int) -> None:
     """Play (at 1x or another of SPEEDS), pause and a slider over the frames named
-    by steps, above the plots, where a projector cuts nothing off."""
+    by steps, above the plots, where a projector cuts nothing off; the legend at
+    the bottom of the figure. Call it after style(): it sets the margins."""
+    top, bottom = margins(theme)
+    plot = max(height - top - bottom, 1)  # the plot area's height in pixels
+
+    def above(px: float) -> float:  # px from the figure's top, in paper units
+        return 1 + (top - px) / plot
+
     fig.update_layout(
-        updatemenus=[_buttons(theme)],
-        sliders=[_slider(steps, theme)],
-        # Controls on top, where a projector cuts nothing off; legend below.
-        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
-        margin=dict(b=90, t=115),
+        updatemenus=[_buttons(theme, above(4))],
+        sliders=[_slider(steps, theme, above(2))],
+        legend=dict(
+            orientation="h",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="bottom",
+            yref="container",
+        ),  # fmt: skip
+        margin=dict(t=top, b=bottom),
     )

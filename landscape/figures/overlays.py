@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from landscape import framing
 from landscape.figures.theme import Theme
 from landscape.surface import Surface
 
@@ -72,3 +73,41 @@ def click_grid(surface: Surface, n: int) -> go.Scatter:
         hovertemplate="click to start here<br>w1 %{x:.2f}<br>w2 %{y:.2f}"
         "<extra></extra>",
     )
+
+
+def add_exits(fig: go.Figure, surface: Surface, runs, theme: Theme) -> None:
+    """Mark each run that leaves the drawn surface where it leaves, with its step.
+
+    The view is framed on the runs that settle, so a run that overshoots away
+    is not lost: its path is drawn to the edge and labelled there.
+    """
+    box = (surface.w1[0], surface.w1[-1], surface.w2[0], surface.w2[-1])
+    placed = 0
+    for run in runs:
+        found = framing.exit_point(box, run.trajectory.weights)
+        if found is None:
+            continue
+        step, (x, y) = found
+        # The label points inwards, towards the middle of the chart.
+        ax = -40 if x >= (box[0] + box[1]) / 2 else 40
+        ay = 30 if y >= (box[2] + box[3]) / 2 else -30
+        fig.add_annotation(
+            x=float(x),
+            y=float(y),
+            xref="x",
+            yref="y",
+            # The run's colour names it; the text says which rate and when.
+            text=f"{run.label.split(' · ', 1)[-1]} leaves at step {step}",
+            hovertext=f"{run.label} leaves the chart at step {step}",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=2,
+            arrowcolor=run.color,
+            ax=ax,
+            ay=ay + 24 * placed * (1 if ay > 0 else -1),
+            font=dict(color="#222222", size=theme.tick),
+            bgcolor="rgba(255,255,255,0.85)",
+            bordercolor=run.color,
+            borderwidth=2,
+        )
+        placed += 1

@@ -1,0 +1,52 @@
+"""Framing the view: runs that settle are framed, runs that leave are marked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from landscape import framing
+
+
+def test_a_growing_or_infinite_loss_does_not_settle():
+    assert framing.settles(np.array([2.0, 1.0, 0.5]))
+    assert framing.settles(np.array([1.0, 1.2, 1.0]))  # a bump, then back
+    assert not framing.settles(np.array([1.0, 3.0, 9.0]))
+    assert not framing.settles(np.array([1.0, np.inf]))
+    assert not framing.settles(np.array([]))
+
+
+def test_the_frame_holds_start_minimum_and_settling_runs_not_the_one_that_leaves():
+    start, minimum = (-2.0, 2.0), (1.0, 0.5)
+    calm = np.array([[-2.0, 2.0], [-1.0, 1.5], [2.5, 0.2], [1.0, 0.5]])
+    wild = np.array([[-2.0, 2.0], [30.0, -25.0], [-400.0, 500.0]])
+    down, up = np.array([2.0, 1.0, 0.5, 0.4]), np.array([2.0, 50.0, 900.0])
+    box = framing.frame(start, minimum, [calm, wild], [down, up])
+    assert framing.inside(box, calm).all()
+    assert not framing.inside(box, wild[1:]).any()
+    assert box[1] - box[0] < 20  # not zoomed out to the wild run's hundreds
+    fit_all = framing.frame(start, minimum, [calm, wild], [down, up], fit_all=True)
+    assert fit_all[1] - fit_all[0] > 2 * (box[1] - box[0])
+
+
+def test_a_settling_run_far_outside_may_grow_the_frame_only_twice():
+    start, minimum = (0.0, 0.0), (1.0, 1.0)
+    far = np.array([[0.0, 0.0], [14.0, 0.0], [1.0, 1.0]])  # bounces far, settles
+    losses = np.array([2.0, 1.5, 0.5])
+    base = framing.base_box(start, minimum)
+    box = framing.frame(start, minimum, [far], [losses])
+    assert box[1] - box[0] == pytest.approx(2 * (base[1] - base[0]))
+    assert framing.exit_point(box, far)[0] == 1
+
+
+def test_a_path_leaves_the_box_on_its_edge_at_the_first_step_outside():
+    box = (-1.0, 1.0, -1.0, 1.0)
+    path = np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 0.5], [0.0, 0.0]])
+    step, point = framing.exit_point(box, path)
+    assert step == 2
+    np.testing.assert_allclose(point, [1.0, 0.5])  # on x = 1, between the steps
+    corner = np.array([[0.0, 0.0], [2.0, 4.0]])  # leaves through y = 1 first
+    np.testing.assert_allclose(framing.exit_point(box, corner)[1], [0.5, 1.0])
+    gone = np.array([[0.5, 0.0], [np.nan, np.nan]])
+    assert framing.exit_point(box, gone)[0] == 1
+    assert framing.exit_point(box, path[:2]) is None  # stays inside

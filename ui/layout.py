@@ -1,0 +1,55 @@
+"""Where the essential controls go: the sidebar, or one row above the charts.
+
+Classroom mode is built for a 1280x720 projector: the optimizer, the learning
+rate, the view and the classroom switch share one row, and the charts are sized
+so that the contour with both axes and the play control fit under it without
+scrolling. Type is larger everywhere, captions and tables included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+PLAYBACK_HEIGHT = {False: 700, True: 540}  # classroom: the first screen at 720 px
+CONTOUR_HEIGHT = {False: 620, True: 540}
+SIDE_HEIGHT = {False: 340, True: 262}  # two side charts beside the contour
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Where each essential control is drawn; None: in its usual place."""
+
+    optimizer: object
+    lr: object
+    view: object = None
+    toggle: object = None
+
+
+def page_css(classroom: bool) -> None:
+    """Fixed page CSS (no user text). Screen: less empty space above the charts.
+    Classroom: the page starts near the top under a see-through header bar, and
+    captions, text, tables and labels are in projector sizes."""
+    if classroom:
+        st.html(
+            "<style>"
+            "header[data-testid='stHeader']{background:transparent}"
+            ".block-container{padding-top:1.4rem;padding-bottom:1rem}"
+            "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] p"
+            "{font-size:1.15rem;color:#222}"
+            "[data-testid='stMarkdownContainer'] p,[data-testid='stExpander'] summary"
+            " p,[data-testid='stTable'] td,[data-testid='stTable'] th,"
+            "[data-testid='stWidgetLabel'] p{font-size:1.2rem}"
+            "</style>"
+        )
+    else:
+        st.html("<style>.block-container{padding-top:3.6rem}</style>")
+
+
+def top_row(classroom: bool) -> Slots:
+    """The sidebar, or in classroom mode one row above the charts."""
+    if not classroom:
+        return Slots(st.sidebar, st.sidebar)
+    cols = st.columns([2.4, 4.2, 3.8, 1.8], vertical_alignment="bottom")
+    return Slots(*cols)

@@ -88,8 +88,8 @@ def frame(
     """The view: start and minimum, grown to hold the runs that settle.
 
     A settling run may double the box once; a run that needs more (a rate that
-    bounces far across the valley) is left to leave the frame and be marked
-    there. With fit_all every path counts, and the box may grow 8x.
+    bounces far across the valley) does not grow it at all, and is marked where
+    it leaves. With fit_all every path counts, and the box may grow 8x.
 
     Args:
         start, minimum: (w1, w2) each.
@@ -98,8 +98,16 @@ def frame(
     """
     if fit_all:
         return fit_paths(base_box(start, minimum), paths)
-    kept = [p for p, loss in zip(paths, losses) if settles(loss)]
-    return fit_paths(base_box(start, minimum), kept, doublings=1)
+    base = base_box(start, minimum)
+    a1, b1, a2, b2 = base
+    w, h = b1 - a1, b2 - a2
+    largest = (a1 - w / 2, b1 + w / 2, a2 - h / 2, b2 + h / 2)  # doubled once
+    kept = [
+        p
+        for p, loss in zip(paths, losses)
+        if settles(loss) and inside(largest, p).all()
+    ]
+    return fit_paths(base, kept, doublings=1)
 
 
 def inside(box: Box, points: np.ndarray) -> np.ndarray:

@@ -253,9 +253,9 @@ def test_pin_run_adds_a_path_and_a_summary_row():
         "Gradient descent · lr 0.5",
     ]
     assert at.dataframe[0].value["run"].tolist() == names
-    # Contour, minimum, 2 traces per run (path and ends), then the click grid.
+    # Contour, minimum, 3 traces per run (casing, path, ends), then the click grid.
     data = chart(at, "contour")["data"]
-    assert len(data) == 2 + 2 * 3 + 1
+    assert len(data) == 2 + 3 * 3 + 1  # casing, path and ends per run
     assert data[-1]["name"] == "click to start here"
     assert len(chart(at, "losses")["data"]) == 3
 
@@ -304,14 +304,36 @@ def test_optimizer_line_up_pins_each_choice_at_its_tf_default_rate():
     for p in paths(at)[1:]:
         assert path_xy(p)[0].tolist() == list(DEFAULT_START)
 
-    # A new line-up replaces the previous pins.
+    # A new line-up joins the pins while all fit, and says so.
     at.multiselect(key="lineup").set_value(["nesterov", "lion"])
     run(at)
     click(at, "Optimizer line-up")
-    assert [p.split(",")[0] for p in query_all(at, "pin")] == ["nesterov", "lion"]
-    assert [p["name"] for p in paths(at)][1:] == [
+    assert [p.split(",")[0] for p in query_all(at, "pin")] == chosen + [
+        "nesterov",
+        "lion",
+    ]
+    assert [p["name"] for p in paths(at)][-2:] == [
         "Nesterov momentum · lr 0.01",
         "Lion · lr 0.001",
+    ]
+    assert "The line-up added 2 pinned runs." in [i.value for i in at.info]
+    # Five more would make 11: they replace the pins, and the page says so.
+    click(at, "Learning-rate sweep")
+    assert len(query_all(at, "pin")) == 5
+    assert any("replaced the 6 pinned runs" in i.value for i in at.info)
+
+
+def test_runs_that_read_the_same_say_their_start_or_their_settings():
+    at = run(make_app(pin=["sgd,lr=0.1,w1=1,w2=1"]))
+    assert [p["name"] for p in paths(at)] == [
+        "Gradient descent · lr 0.1 · start (-2, 2) (live)",
+        "Gradient descent · lr 0.1 · start (1, 1)",
+    ]
+    at = run(make_app(pin=["sgd,lr=0.1,steps=50", "sgd,lr=0.1"]))
+    assert [p["name"] for p in paths(at)] == [
+        "Gradient descent · lr 0.1 · lr=0.1,steps=100,w1=-2,w2=2 (live)",
+        "Gradient descent · lr 0.1 · lr=0.1,steps=50,w1=-2,w2=2",
+        "Gradient descent · lr 0.1 · lr=0.1,steps=100,w1=-2,w2=2",
     ]
 
 

@@ -29,14 +29,18 @@ def test_the_frame_holds_start_minimum_and_settling_runs_not_the_one_that_leaves
     assert fit_all[1] - fit_all[0] > 2 * (box[1] - box[0])
 
 
-def test_a_settling_run_far_outside_may_grow_the_frame_only_twice():
+def test_a_settling_run_may_double_the_frame_once_and_one_further_out_not_at_all():
     start, minimum = (0.0, 0.0), (1.0, 1.0)
-    far = np.array([[0.0, 0.0], [14.0, 0.0], [1.0, 1.0]])  # bounces far, settles
-    losses = np.array([2.0, 1.5, 0.5])
     base = framing.base_box(start, minimum)
-    box = framing.frame(start, minimum, [far], [losses])
-    assert box[1] - box[0] == pytest.approx(2 * (base[1] - base[0]))
-    assert framing.exit_point(box, far)[0] == 1
+    width = base[1] - base[0]
+    losses = np.array([2.0, 1.5, 0.5])
+    near = np.array([[0.0, 0.0], [base[1] + 0.4 * width, 0.0], [1.0, 1.0]])
+    far = np.array([[0.0, 0.0], [base[1] + 3 * width, 0.0], [1.0, 1.0]])
+    doubled = framing.frame(start, minimum, [near], [losses])
+    assert doubled[1] - doubled[0] == pytest.approx(2 * width)
+    assert framing.inside(doubled, near).all()
+    assert framing.frame(start, minimum, [far], [losses]) == base
+    assert framing.exit_point(base, far)[0] == 1
 
 
 def test_a_path_leaves_the_box_on_its_edge_at_the_first_step_outside():

@@ -30,9 +30,10 @@ def render_run_controls(current: ExplorerState) -> None:
         set_pins(current.pins + (current.live,))
     if shown("sweep") and cols[1].button(
         "Learning-rate sweep",
-        help="This optimizer at 0.1x, 0.3x, 1x, 3x and 10x the rate",
+        help="This optimizer at 0.1x, 0.3x, 1x, 3x and 10x the rate, added to the "
+        f"pinned runs while there is room for {MAX_RUNS}; else in their place",
     ):
-        set_pins(sweep(current))
+        set_pins(*merged(current.pins, sweep(current), "learning-rate sweep"))
     if not shown("lineup"):
         return
     chosen = cols[2].multiselect(
@@ -47,14 +48,34 @@ def render_run_controls(current: ExplorerState) -> None:
     if cols[3].button(
         "Optimizer line-up", help="The chosen optimizers at their TF default rates"
     ):
-        set_pins(lineup(current, chosen))
+        set_pins(*merged(current.pins, lineup(current, chosen), "line-up"))
 
 
-def set_pins(pins: tuple[Pin, ...]) -> None:
+def merged(pinned, new, what: str) -> tuple[tuple[Pin, ...], str]:
+    """The new runs added to the pinned ones when all fit, else in their place;
+    and a line saying which happened."""
+    both = tuple(dict.fromkeys(pinned + new))
+    if len(both) <= MAX_RUNS:
+        return both, f"The {what} added {len(both) - len(pinned)} pinned runs."
+    return new, (
+        f"The {what} replaced the {len(pinned)} pinned runs: together they were "
+        f"more than {MAX_RUNS}. Remove some pins first to keep them."
+    )
+
+
+def set_pins(pins: tuple[Pin, ...], notice: str = "") -> None:
     st.session_state[Key.EXPLORER] = replace(
         st.session_state[Key.EXPLORER], pins=tuple(dict.fromkeys(pins))[:MAX_RUNS]
     )
+    st.session_state[Key.NOTICE] = notice
     st.rerun()
+
+
+def render_notice() -> None:
+    """What the last pin, sweep or line-up did, once."""
+    notice = st.session_state.pop(Key.NOTICE, "")
+    if notice:
+        st.info(notice)
 
 
 def render_pin_list(current: ExplorerState) -> None:
@@ -86,8 +107,9 @@ def collect_runs(current: ExplorerState, source: cache.Source) -> list[RunView]:
     show. Each view keeps its style slot: the live run 0, pin i slot i.
     """
     views = []
-    for slot, pin in _slots(current):
-        label = f"{pin.label} (live)" if slot == 0 else pin.label
+    slots = _slots(current)
+    labels = run_labels([pin for _, pin in slots])
+    for (slot, pin), label in zip(slots, labels):
         try:
             trajectory = cache.get_run(source, current.loss, pin)
         except Exception as e:  # noqa: BLE001 - any engine failure, one line each
@@ -95,6 +117,25 @@ def collect_runs(current: ExplorerState, source: cache.Source) -> list[RunView]:
             continue
         views.append(RunView(label, trajectory, slot))
     return views
+
+
+def run_labels(pins: list[Pin]) -> list[str]:
+    """Each run's legend label, the live run (first) marked. Different runs that
+    would read the same say their start, or else their settings; the same run
+    twice (the live run and its pin) needs no more than "(live)"."""
+    labels = [p.label for p in pins]
+    for i, pin in enumerate(pins):
+        twins = {pins[j] for j, p in enumerate(pins) if p.label == pin.label}
+        if len(twins) > 1:
+            starts = {(p.w1, p.w2) for p in twins}
+            labels[i] += (
+                f" · start ({pin.w1:g}, {pin.w2:g})"
+                if len(starts) == len(twins)
+                else " · " + links.format_pin(pin).split(",", 1)[1]
+            )
+    if labels:
+        labels[0] += " (live)"
+    return labels
 
 
 def _slots(current: ExplorerState) -> list[tuple[int, Pin]]:

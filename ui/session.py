@@ -31,6 +31,7 @@ class Key(StrEnum):
     UPLOAD_DATA = "upload_data"  # (sha256, Dataset)
     UPLOAD_ERROR = "upload_error"
     LINEUP = "lineup"  # the optimizers chosen for the line-up
+    NOTICE = "notice"  # what the last sweep or line-up did to the pins
     VIEW = "view"  # Contour, Playback or 3D surface
     CONTOUR = "contour"  # the contour chart: its click selection
     AUTO_RANGE = "auto_range"

@@ -45,6 +45,11 @@ def _star(r: float) -> list[tuple[float, float]]:
             (-o, c), (-a, u), (-n, u), (0, -i)]  # fmt: skip
 
 
+def _pentagon(r: float) -> list[tuple[float, float]]:
+    x1, x2, y1, y2 = 0.951 * r, 0.588 * r, -0.309 * r, 0.809 * r
+    return [(x1, y1), (x2, y2), (-x2, y2), (-x1, y1), (0, -r)]
+
+
 # r is half the marker size, as in plotly.js; y grows downwards, as in SVG.
 SHAPES = {
     "square": lambda r: [(r, r), (-r, r), (-r, -r), (r, -r)],
@@ -54,11 +59,16 @@ SHAPES = {
     "triangle-up": lambda r: _triangle(r, True),
     "triangle-down": lambda r: _triangle(r, False),
     "star": _star,
+    "pentagon": _pentagon,
+    "triangle-left": lambda r: [(r / 2, -2 * r / _R3), (r / 2, 2 * r / _R3), (-r, 0)],
 }
 
 
 def dash_pattern(dash: str, width: float) -> tuple[float, ...]:
-    """On/off lengths in pixels, as plotly.js's Drawing.dashStyle; () is solid."""
+    """On/off lengths in pixels, as plotly.js's Drawing.dashStyle; () is solid.
+    A list of lengths ("12px,4px") is used as it is, as plotly.js does."""
+    if "px" in dash:
+        return tuple(float(v.strip().removesuffix("px")) for v in dash.split(","))
     d = max(width, 3)
     return {
         "solid": (),

@@ -10,7 +10,7 @@ from landscape import fit
 from landscape.data.dataset import Dataset
 from landscape.figures import backdrop, overlays
 from landscape.figures.charts import data_figure, loss_line
-from landscape.figures.contour import contour_figure, path_line
+from landscape.figures.contour import contour_figure, path_casing, path_line
 from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps, margins
 from landscape.figures.theme import (
     SCREEN,
@@ -109,6 +109,7 @@ def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
             fig.add_trace(trace, row=1, col=1)
     overlays.add_exits(fig, surface, runs, theme)
     for run in runs:
+        fig.add_trace(path_casing(run, theme, opacity=0.55), row=1, col=1)
         path = path_line(run, theme, mode="lines", opacity=0.55, hoverinfo="skip")
         fig.add_trace(path, row=1, col=1)
         loss = loss_line(
@@ -161,7 +162,7 @@ def playback_figure(
     top, bottom = margins(theme)
     # Between the right-hand panels: the loss panel's ticks, then the data
     # panel's title, in pixels whatever the height.
-    gap = (4 * theme.tick + theme.title) / max(height - top - bottom, 1)
+    gap = (4 * theme.tick + theme.title + 12) / max(height - top - bottom, 1)
     fig = make_subplots(
         rows=2,
         cols=2,

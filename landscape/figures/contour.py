@@ -14,6 +14,7 @@ from landscape.figures.theme import (
     RunView,
     Theme,
     axis_title,
+    casing,
     log_levels,
     style,
 )
@@ -34,7 +35,25 @@ def path_line(run: RunView, theme: Theme, **options) -> go.Scatter:
     )
 
 
+def path_casing(run: RunView, theme: Theme, opacity: float = 1.0) -> go.Scatter:
+    """The contrasting line under a run's path (see theme.casing); not in the
+    legend, and toggled with the run."""
+    t = run.trajectory
+    return go.Scatter(
+        x=t.weights[:, 0],
+        y=t.weights[:, 1],
+        mode="lines",
+        line=dict(color=casing(run.color), width=theme.line + 2),
+        opacity=opacity,
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=run.label,
+        name="",
+    )
+
+
 def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
+    """The run's casing, its path with step markers, and its start and end."""
     t = run.trajectory
     if len(t.weights) == 0:
         return []
@@ -55,7 +74,7 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
             size=theme.marker,
             color=run.color,
             maxdisplayed=MAX_MARKERS,
-            line=dict(color="white", width=1),
+            line=dict(color=casing(run.color), width=1.5),
         ),
     )
     ends = go.Scatter(
@@ -74,7 +93,7 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
             line=dict(color="black", width=2),
         ),
     )
-    return [path, ends]
+    return [path_casing(run, theme), path, ends]
 
 
 def _contour(surface: Surface, theme: Theme) -> go.Contour:

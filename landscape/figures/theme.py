@@ -12,8 +12,10 @@ import plotly.io as pio
 
 from landscape.trajectory import Trajectory
 
-# Okabe & Ito's colour-blind-safe palette (black last), each with its own marker
-# shape and dash, so runs stay apart in greyscale and on a washed-out projector.
+# Nine styles, one per run on a chart (the live run and 8 pins): Okabe & Ito's
+# colour-blind-safe palette (black last) and Tol's wine, each with its own
+# marker shape and dash, so runs stay apart in greyscale and on a washed-out
+# projector. No run uses the star: it marks the surface minimum alone.
 PALETTE = (
     "#E69F00",
     "#0072B2",
@@ -23,6 +25,7 @@ PALETTE = (
     "#56B4E9",
     "#F0E442",
     "#000000",
+    "#882255",
 )
 SYMBOLS = (
     "circle",
@@ -30,11 +33,35 @@ SYMBOLS = (
     "diamond",
     "triangle-up",
     "x",
-    "star",
+    "pentagon",
     "cross",
     "triangle-down",
+    "triangle-left",
 )
-DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "solid", "dash", "dot")
+DASHES = (
+    "solid",
+    "dash",
+    "dot",
+    "dashdot",
+    "longdash",
+    "longdashdot",
+    "12px,4px,3px,4px,3px,4px",
+    "3px,9px",
+    "18px,5px",
+)
+# Under each path, a casing that contrasts with its colour: light colours
+# (yellow, sky blue) vanish on the white valley floor, dark ones (black, blue)
+# on the dark slopes; the casing keeps every run visible over every shade.
+CASING_DARK = "rgba(0,0,0,0.55)"
+CASING_LIGHT = "rgba(255,255,255,0.8)"
+
+
+def casing(color: str) -> str:
+    """The casing for a run colour: dark under light colours, light under dark."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return CASING_DARK if 0.299 * r + 0.587 * g + 0.114 * b > 140 else CASING_LIGHT
+
+
 # Light (low loss) to dark (high loss) greys: coloured paths stand out on any
 # level, and the valley floor, where paths end, is the lightest part.
 SURFACE_SCALE = [
@@ -68,7 +95,7 @@ CLASSROOM = Theme(
 
 @dataclass(frozen=True, eq=False)
 class RunView:
-    """A run to draw: its legend label, its trajectory and its style slot (0-7)."""
+    """A run to draw: its legend label, its trajectory and its style slot (0-8)."""
 
     label: str
     trajectory: Trajectory

@@ -10,7 +10,7 @@ from landscape.browser import wait_for_charts, wait_idle
 
 pytestmark = pytest.mark.e2e
 
-LIVE = 2  # contour traces: surface, minimum, then the live path
+LIVE = 3  # contour traces: surface, minimum, the live casing, then its path
 
 
 def contour_traces(page) -> list[dict]:

@@ -14,8 +14,8 @@ from landscape.browser import wait_for_charts, wait_idle
 pytestmark = pytest.mark.e2e
 
 PLOT = "document.querySelector('.js-plotly-plot')"  # the first chart on the page
-LIVE = 2  # the contour's surface, minimum, then the live path
-PLAYBACK_LIVE = 1  # the playback's surface is a picture: minimum, then the live path
+LIVE = 3  # the contour's surface, minimum, the live casing, then its path
+PLAYBACK_LIVE = 2  # the surface is a picture: minimum, live casing, its path
 SCREENSHOT = "/tmp/classroom_720.png"
 
 

@@ -39,4 +39,4 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=20s --start-period=60s --retries=5 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=15)"]
 
-CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501", "--server.headless", "true"]
+CMD ["python", "-m", "ui.serve", "--server.address", "0.0.0.0", "--server.port", "8501", "--server.headless", "true"]

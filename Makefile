@@ -26,7 +26,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.dev /usr/bin/chromium
 	$(BIN)/ruff check .

@@ -6,10 +6,20 @@ through landscape/ (no Streamlit).
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 
-from ui import cache, charts, controls, layout, panels, runs, session, teaching
-from ui.session import Key, md, shown
+# A fresh server imports TensorFlow and compiles (ui/serve.py starts this at
+# server start-up): say so at once instead of a blank page.
+starting = st.empty()
+if "landscape.trainer" not in sys.modules:
+    starting.info(
+        "Starting TensorFlow and compiling the first runs: about 10 s, once per server."
+    )
+
+from ui import cache, charts, controls, layout, panels, runs, session, teaching  # noqa: E402
+from ui.session import Key, md, shown  # noqa: E402
 
 TAGLINE = (
     "**landscape** · how TensorFlow's optimizers move over the true loss "
@@ -56,6 +66,7 @@ def render_header(classroom: bool) -> layout.Slots:
 
 
 def main() -> None:
+    starting.empty()
     session.init_session()
     classroom = bool(st.session_state.get(Key.CLASSROOM))
     slots = render_header(classroom)

@@ -33,14 +33,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(port: int | None = None, timeout: float = 90.0, log=None):
-    """`streamlit run app.py` on loopback; yields (base URL, process).
+    """The app as deployed (ui.serve: Streamlit, warmed at start) on loopback;
+    yields (base URL, process).
 
     log: a file to receive the server's output (default: discarded).
     """
     port = port or free_port()
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "ui.serve",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL,

@@ -3,7 +3,7 @@
 Usage: python -m scripts.loadtest [--sessions 30] [--interactions 5] [--browsers 2]
        [--think 1.0] [--cooldown 30] [--optimizers sgd,adam,...] [--log FILE] [--json]
 
-It starts `streamlit run app.py` on loopback, warms it up (every optimizer and
+It starts the app (ui.serve) on loopback, warms it up (every optimizer and
 data set of the plan once, so XLA has compiled), and reads the server's RSS
 (/proc/<pid>/status) as the warm baseline. Then every session opens its own
 websocket with its own URL (data set, seed, start) and makes `interactions`

@@ -1,4 +1,4 @@
-"""The load test's server: `streamlit run app.py` on loopback, its log, RSS and CPU."""
+"""The load test's server: the app (ui.serve) on loopback, its log, RSS and CPU."""
 
 from __future__ import annotations
 

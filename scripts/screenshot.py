@@ -2,7 +2,7 @@
 
 Usage: python scripts/screenshot.py          # docs/explorer.png and docs/classroom.png
        python scripts/screenshot.py --out F.png [--size 1280x720] [--query "lr=0.1"]
-Without --url it starts `streamlit run app.py` on a free port and stops it after.
+Without --url it starts the app (ui.serve) on a free port and stops it after.
 """
 
 from __future__ import annotations

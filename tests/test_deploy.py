@@ -55,7 +55,7 @@ def test_the_image_serves_on_all_interfaces_with_a_health_check():
     healthcheck = DOCKERFILE[DOCKERFILE.index("HEALTHCHECK") :].split("\n\n")[0]
     assert "/_stcore/health" in healthcheck
     cmd = DOCKERFILE[DOCKERFILE.index("\nCMD ") :]
-    for part in ('"streamlit", "run", "app.py"', '"--server.address", "0.0.0.0"'):
+    for part in ('"-m", "ui.serve"', '"--server.address", "0.0.0.0"'):
         assert part in cmd
     # Exports draw through Debian's Chromium, where landscape.browser looks.
     assert "apt-get install" in DOCKERFILE and "chromium" in DOCKERFILE

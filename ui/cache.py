@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from landscape import framing, surface, trainer
+from landscape import divergence, framing, surface, trainer
 from landscape.data import presets
 from landscape.data.dataset import Dataset
 from landscape.settings import Pin, run_config
@@ -48,6 +48,12 @@ def get_dataset(source: Source) -> Dataset:
 @st.cache_data(max_entries=512, show_spinner=False)
 def get_run(source: Source, loss: str, pin: Pin) -> trainer.Trajectory:
     return trainer.run(get_dataset(source), run_config(pin, loss, source.seed))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_stable_rate(source: Source, loss: str, pin: Pin) -> divergence.Suggestion:
+    cfg = run_config(pin, loss, source.seed)
+    return divergence.stable_rate(get_dataset(source), cfg)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -10,7 +10,7 @@ from landscape.data.dataset import Dataset
 from landscape.figures import animation
 from landscape.surface import Surface
 from ui import cache, layout, teaching
-from ui.runs import engine_error
+from ui.runs import engine_error, render_divergence
 from ui.session import Key, md, shown
 
 VIEWS = ["Contour", "Playback", "3D surface"]
@@ -189,12 +189,7 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
     live = runs[0] if runs and runs[0].slot == 0 else None
     k = teaching.chosen_step(live) if shown("internals") and live else 0
     with charts_area:
-        for run in runs:
-            if run.trajectory.diverged_at is not None:
-                st.warning(
-                    f"{run.label} diverged at step {run.trajectory.diverged_at}: "
-                    "its path ends there."
-                )
+        render_divergence(current, source, runs)
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
         render_charts(surf, data, runs, theme, view_where, arrows)

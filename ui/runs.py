@@ -6,13 +6,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from landscape import links, optimizers
+from landscape import divergence, links, optimizers, trainer
 from landscape.config import RunConfig
 from landscape.figures import RunView
 from landscape.runspec import MAX_RUNS
-from landscape.settings import ExplorerState, Pin, lineup, run_config, sweep
+from landscape.settings import BY_NAME, ExplorerState, Pin, lineup, run_config, sweep
+from landscape.summary import number
 from ui import cache
-from ui.session import Key, md, shown
+from ui.session import Key, md, nearest_stop, shown
 
 DEFAULT_LINEUP = ["sgd", "momentum", "rmsprop", "adam"]
 
@@ -111,7 +112,7 @@ def collect_runs(current: ExplorerState, source: cache.Source) -> list[RunView]:
     labels = run_labels([pin for _, pin in slots])
     for (slot, pin), label in zip(slots, labels):
         try:
-            trajectory = cache.get_run(source, current.loss, pin)
+            trajectory = _train(source, current.loss, pin, label)
         except Exception as e:  # noqa: BLE001 - any engine failure, one line each
             st.error(engine_error(f"Training {label}", e, "change its settings"))
             continue
@@ -148,6 +149,16 @@ def _slots(current: ExplorerState) -> list[tuple[int, Pin]]:
     return [(0, current.live), *pins]
 
 
+def _train(source: cache.Source, loss: str, pin: Pin, label: str):
+    """The run, with a word on the page while its engine compiles (once per
+    optimizer, loss and task in a server's life; about 1 s)."""
+    key = (pin.optimizer, loss, cache.get_dataset(source).task)
+    if key in trainer.engine_keys():
+        return cache.get_run(source, loss, pin)
+    with st.spinner(f"Compiling TensorFlow's engine for {label} (once per server)"):
+        return cache.get_run(source, loss, pin)
+
+
 def run_configs(current: ExplorerState, runs: list[RunView]) -> list[RunConfig]:
     """The engine settings of the runs drawn, in the runs' order."""
     pins = dict(_slots(current))
@@ -160,3 +171,53 @@ def engine_error(what: str, error: Exception, change: str) -> str:
     if len(reason) > 160:
         reason = reason[:157] + "..."
     return f"{what} failed: {md(reason)}. To go on, {change}."
+
+
+def render_divergence(current: ExplorerState, source: cache.Source, runs) -> None:
+    """Each run that blows up: why, and a rate that works, with one click to use it."""
+    pins = dict(_slots(current))
+    for run in runs:
+        t = run.trajectory
+        if not divergence.blows_up(t):
+            continue
+        pin = pins[run.slot]
+        what = (
+            f"diverged at step {t.diverged_at}"
+            if t.diverged_at is not None
+            else "ends higher than it started"
+        )
+        grew = divergence.growth(t)
+        why = (
+            f": each step overshoots the valley, and the loss grew about "
+            f"×{number(grew, 3)} per step"
+            if grew
+            else ""
+        )
+        found = cache.get_stable_rate(source, current.loss, pin)
+        text = f"**{md(run.label)}** {what}{why}."
+        if found.rate is None:
+            st.warning(text + " No smaller rate down to 2⁻³⁰ of it settles either.")
+            continue
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.warning(
+            f"{text} The largest rate below {pin.lr:g} that does not, found by "
+            f"{found.runs} runs with these settings: {number(found.rate)}."
+        )
+        right.button(
+            f"Use lr {number(found.rate)}",
+            key=f"stable_{run.slot}",
+            on_click=_use_rate,
+            args=(run.slot, found.rate),
+        )
+
+
+def _use_rate(slot: int, rate: float) -> None:
+    """The live run (slot 0) or pin number slot takes the suggested rate."""
+    if slot == 0:
+        st.session_state[BY_NAME["lr"].widget] = rate
+        st.session_state[Key.LR_SLIDER] = nearest_stop(rate)
+        return
+    state = st.session_state[Key.EXPLORER]
+    pins = list(state.pins)
+    pins[slot - 1] = replace(pins[slot - 1], lr=rate)
+    st.session_state[Key.EXPLORER] = replace(state, pins=tuple(dict.fromkeys(pins)))

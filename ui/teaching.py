@@ -11,7 +11,7 @@ import urllib.parse
 import numpy as np
 import streamlit as st
 
-from landscape import codegen, internals, lessons, links, optimizers
+from landscape import codegen, framing, internals, lessons, links, optimizers
 from landscape.figures import Arrow, RunView
 from ui.session import Key
 
@@ -74,7 +74,15 @@ def arrows(run: RunView, key: str, params: dict, k: int, box) -> list[Arrow]:
         if np.hypot(*push) > 0:
             out.append(Arrow(w, w + push, "#0072B2", "momentum μv"))
     out.append(Arrow(w, run.trajectory.weights[k], "#000000", "update Δw"))
-    return out
+    return [_clipped(a, box) for a in out if framing.inside(box, np.array([w]))[0]]
+
+
+def _clipped(arrow: Arrow, box) -> Arrow:
+    """An arrow that would run off the chart (a diverging step) ends at its edge."""
+    found = framing.exit_point(box, np.array([arrow.start, arrow.end]))
+    if found is None:
+        return arrow
+    return Arrow(arrow.start, found[1], arrow.color, arrow.label + " (off the chart)")
 
 
 def render_internals(run: RunView, key: str, params: dict) -> None:

@@ -224,7 +224,9 @@ def test_classroom_collapses_the_sidebar_and_draws_large_type(classroom):
     titles = font_sizes(classroom, ".js-plotly-plot text[class$='title']")
     axis_titles = [t for t in titles if t[0] in ("xtitle", "ytitle")]
     assert [t[1] for t in axis_titles] == ["w1 (x1)", "w2 (x2)"]
-    assert len(titles) >= 6  # the playback's three subplots
+    # The playback's three subplots: w1, w2; loss (its panel's title says
+    # "per step"); the data's two axes.
+    assert [t[1] for t in titles] == ["w1 (x1)", "x1", "w2 (x2)", "loss", "x2"]
     for cls, text, size in titles:
         assert size >= 22, (cls, text, size)
 

@@ -1,0 +1,62 @@
+"""A diverging run is explained, and the rate it suggests is checked against theory."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from landscape import divergence, trainer
+from landscape.config import RunConfig
+from landscape.data.presets import make_dataset
+from tests.helpers import make_app, run
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
+
+def gd_limit(data) -> float:
+    """2 / lambda_max of the MSE Hessian 2 X^T X / n: gradient descent on this
+    quadratic is stable exactly below it (NumPy, float64)."""
+    x = data.x.astype(np.float64)
+    return 2 / np.linalg.eigvalsh(2 * x.T @ x / len(x)).max()
+
+
+def test_the_suggested_rate_sits_just_under_gradient_descents_stability_limit():
+    data = make_dataset("line")
+    cfg = RunConfig(loss="mse", optimizer="sgd", learning_rate=10.0, steps=100)
+    found = divergence.stable_rate(data, cfg)
+    limit = gd_limit(data)
+    assert 0.95 * limit <= found.rate <= limit, (found, limit)
+    assert not divergence.blows_up(
+        trainer.run(data, replace(cfg, learning_rate=found.rate))
+    )
+    assert divergence.blows_up(
+        trainer.run(data, replace(cfg, learning_rate=1.05 * limit))
+    )
+    assert 5 <= found.runs <= 20
+
+
+def test_growth_is_the_loss_ratio_per_step_at_the_end():
+    t = type("T", (), {})()
+    t.losses = np.array([5.0, 4.0, 2.0, 4.0, 8.0, 16.0])
+    assert divergence.growth(t) == pytest.approx(2.0)
+    t.losses = np.array([5.0, 4.0, 3.0])
+    assert divergence.growth(t) is None
+
+
+def test_the_page_explains_the_divergence_and_one_click_uses_the_rate_found():
+    at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="10"))
+    (warning,) = [w.value for w in at.warning]
+    assert "diverged at step" in warning
+    assert "each step overshoots the valley, and the loss grew about ×" in warning
+    button = next(b for b in at.button if b.label.startswith("Use lr "))
+    rate = float(button.label.removeprefix("Use lr "))
+    assert 0.95 * gd_limit(make_dataset("line")) <= rate < 10
+    button.click()
+    run(at)
+    assert float(at.query_params["lr"]) == rate
+    assert [w.value for w in at.warning] == []  # the run now settles
+    table = at.dataframe[0].value
+    assert table["diverged"].tolist() == ["no"]
+    assert "e+" not in " ".join(table["final loss"]) and "None" not in str(table)

@@ -1,0 +1,36 @@
+"""`python -m ui.serve [streamlit options]`: the app, warmed as the server starts.
+
+Streamlit runs the page only when a browser connects, so a fresh server's first
+visitor used to wait for TensorFlow's import and the first compiles. This starts
+landscape.warmup in a thread of the server process, then Streamlit's own
+command line (`streamlit run app.py ...`); sessions share what it compiled.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def _warm() -> None:
+    from landscape import warmup
+
+    try:
+        warmup.warm(log=lambda line: print(line, file=sys.stderr, flush=True))
+    except Exception as e:  # noqa: BLE001 - a failed warm-up only costs time
+        print(f"landscape: warm-up skipped: {e}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    threading.Thread(target=_warm, name="landscape-warmup", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.exit(cli.main())
+
+
+if __name__ == "__main__":
+    main()

@@ -73,7 +73,7 @@ def main() -> None:
     current, source, data = controls.render_controls(slots)
     if not classroom:
         teaching.render_lesson_text()
-        runs.render_run_controls(current)
+        runs.render_run_controls(current, source)
         runs.render_notice()
     # Before the slow part, so that a shared link is always current.
     query = session.sync_url(current, uploaded=bool(source.upload))

@@ -79,3 +79,21 @@ def stable_rate(data: Dataset, cfg: RunConfig) -> Suggestion:
     if rounded > 0 and rounded != low and not bad(rounded):
         low = rounded
     return Suggestion(float(f"{low:.6g}"), runs)
+
+
+# The line-up's rates: one per optimizer, the best of this log grid on the
+# problem at hand (TensorFlow's defaults, 0.001 for most adaptive methods, leave
+# them visibly still over 100 steps of a two-weight model).
+RATE_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def best_rate(data: Dataset, cfg: RunConfig, rates=RATE_GRID) -> float:
+    """The rate of the grid whose run ends lowest without blowing up (the smaller
+    rate on a tie); cfg's own rate when every one blows up. Real runs, as set in
+    cfg but for the rate."""
+    best, lowest = cfg.learning_rate, math.inf
+    for rate in rates:
+        t = trainer.run(data, replace(cfg, learning_rate=rate))
+        if not blows_up(t) and len(t.losses) and t.losses[-1] < lowest:
+            best, lowest = rate, float(t.losses[-1])
+    return best

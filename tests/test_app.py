@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from landscape import optimizers
+from landscape import trainer
+from landscape.config import RunConfig
+from landscape.data.presets import make_dataset
+from landscape.divergence import RATE_GRID
 from tests.helpers import (
     chart,
     click,
@@ -292,7 +295,19 @@ def test_learning_rate_sweep_pins_five_multiples_from_the_same_start():
 
 
 # --- 9. optimizer line-up ----------------------------------------------------
-def test_optimizer_line_up_pins_each_choice_at_its_tf_default_rate():
+def best_on_grid(key: str) -> float:
+    """Each rate of the grid, trained here; the lowest final loss that did not
+    grow or diverge (the default page's data, start and steps)."""
+    data = make_dataset("blobs")
+    ends = {}
+    for rate in RATE_GRID:
+        t = trainer.run(data, RunConfig(optimizer=key, learning_rate=rate))
+        if t.diverged_at is None and t.losses[-1] <= t.losses[0]:
+            ends[rate] = float(t.losses[-1])
+    return min(ends, key=lambda r: (ends[r], r))
+
+
+def test_optimizer_line_up_pins_each_choice_at_its_best_rate_and_each_moves():
     at = run(make_app(lr="0.5"))
 
     click(at, "Optimizer line-up")
@@ -300,9 +315,13 @@ def test_optimizer_line_up_pins_each_choice_at_its_tf_default_rate():
     assert at.multiselect(key="lineup").value == chosen
     pins = query_all(at, "pin")
     assert [p.split(",")[0] for p in pins] == chosen
-    assert pin_lrs(at) == [optimizers.REGISTRY[k].default_lr for k in chosen]
+    assert pin_lrs(at) == [best_on_grid(k) for k in chosen]
     for p in paths(at)[1:]:
-        assert path_xy(p)[0].tolist() == list(DEFAULT_START)
+        xy = path_xy(p)
+        assert xy[0].tolist() == list(DEFAULT_START)
+        # Each one visibly moves (TF's default 0.001 moved Adam by 0.1).
+        assert np.hypot(*(xy[-1] - xy[0])) > 1.0, p["name"]
+    assert "each at its best rate" in " ".join(i.value for i in at.info)
 
     # A new line-up joins the pins while all fit, and says so.
     at.multiselect(key="lineup").set_value(["nesterov", "lion"])
@@ -313,10 +332,10 @@ def test_optimizer_line_up_pins_each_choice_at_its_tf_default_rate():
         "lion",
     ]
     assert [p["name"] for p in paths(at)][-2:] == [
-        "Nesterov momentum · lr 0.01",
-        "Lion · lr 0.001",
+        f"Nesterov momentum · lr {best_on_grid('nesterov'):g}",
+        f"Lion · lr {best_on_grid('lion'):g}",
     ]
-    assert "The line-up added 2 pinned runs." in [i.value for i in at.info]
+    assert any("added 2 pinned runs" in i.value for i in at.info)
     # Five more would make 11: they replace the pins, and the page says so.
     click(at, "Learning-rate sweep")
     assert len(query_all(at, "pin")) == 5

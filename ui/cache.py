@@ -56,6 +56,12 @@ def get_stable_rate(source: Source, loss: str, pin: Pin) -> divergence.Suggestio
     return divergence.stable_rate(get_dataset(source), cfg)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_best_rate(source: Source, loss: str, pin: Pin) -> float:
+    cfg = run_config(pin, loss, source.seed)
+    return divergence.best_rate(get_dataset(source), cfg)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def get_surface(source: Source, loss: str, box: framing.Box) -> surface.Surface:
     return surface.loss_surface(get_dataset(source), loss, box[:2], box[2:], GRID)

@@ -16,7 +16,8 @@ from landscape.runspec import MAX_RUNS, format_run, split_run
 from landscape.settings import RUN_SETTINGS, SETTINGS, ExplorerState, Pin
 
 Query = Mapping[str, list[str]]  # parameter name -> every value given for it
-VIEW_KEYS = {"classroom", "hide", "lesson"}  # read by parse_view
+VIEW_KEYS = {"classroom", "hide", "lesson", "view"}  # read by parse_view
+VIEWS = {"contour": "Contour", "playback": "Playback", "3d": "3D surface"}
 # Controls a lesson link can hide (hide=a,b,c), as TensorFlow Playground does.
 HIDEABLE = ("dataset", "upload", "samples", "noise", "seed", "loss", "optimizer",
             "hyperparameters", "schedule", "lr", "steps", "batch", "start", "pin",
@@ -25,9 +26,10 @@ HIDEABLE = ("dataset", "upload", "samples", "noise", "seed", "loss", "optimizer"
 
 def _warning(name: str, text: str, allowed: str, default: object) -> str:
     shown = text if len(text) <= 40 else text[:37] + "..."
+    instead = "the default" if default is None else repr(default)
     return (
         f"URL parameter {name}={shown!r} is not valid ({allowed}); "
-        f"using {default!r} instead."
+        f"using {instead} instead."
     )
 
 
@@ -112,7 +114,9 @@ def _all_hyper_names() -> set[str]:
 def to_query(state: ExplorerState) -> dict[str, str | list[str]]:
     """The URL query parameters that reproduce the state, pins included."""
     out: dict[str, str | list[str]] = {
-        s.name: s.format(getattr(state, s.name)) for s in SETTINGS
+        s.name: s.format(getattr(state, s.name))
+        for s in SETTINGS
+        if getattr(state, s.name) is not None  # None is the default: no noise=
     }
     out |= {k: f"{v:g}" for k, v in state.params}
     if state.pins:
@@ -171,6 +175,7 @@ class ViewState:
     classroom: bool = False
     hide: frozenset[str] = frozenset()
     lesson: str = ""  # a built-in lesson whose text to show
+    view: str = ""  # a key of VIEWS; "" for the mode's own first view
 
 
 def parse_view(query: Query) -> tuple[ViewState, list[str]]:
@@ -199,4 +204,11 @@ def parse_view(query: Query) -> tuple[ViewState, list[str]]:
             f"lessons: {', '.join(LESSONS)}."
         )
         lesson = ""
-    return ViewState(flag in ("1", "true"), frozenset(hide), lesson), warnings
+    view = (query.get("view") or [""])[-1].strip().lower()
+    if view and view not in VIEWS:
+        warnings.append(
+            f"URL parameter view={view[:30]!r} is not a view; views: "
+            f"{', '.join(VIEWS)}."
+        )
+        view = ""
+    return ViewState(flag in ("1", "true"), frozenset(hide), lesson, view), warnings

@@ -15,6 +15,7 @@ from landscape.data.presets import make_dataset
 from landscape.divergence import RATE_GRID
 from tests.helpers import (
     chart,
+    charts,
     click,
     decode,
     make_app,
@@ -438,3 +439,20 @@ def test_a_link_with_a_repeated_pin_shows_it_once_with_a_warning():
         "adam,lr=0.1,steps=100,w1=-2,w2=2",
     ]
     assert len(at.get("plotly_chart")) == 3  # nothing replaced by an error
+
+
+def test_the_view_lives_in_the_url_and_defaults_leave_no_empty_parameters():
+    at = run(make_app(view="playback"))
+    assert set(charts(at)) == {"playback"}
+    assert at.query_params["view"] == "playback"
+    assert "noise" not in at.query_params and "batch" not in at.query_params
+    at.segmented_control(key="view").set_value("3D surface")
+    run(at)
+    assert at.query_params["view"] == "3d"
+    assert warnings(run(make_app(view="nope"))) == [
+        "URL parameter view='nope' is not a view; views: contour, playback, 3d."
+    ]
+    assert warnings(run(make_app(noise="x"))) == [
+        "URL parameter noise='x' is not valid (a number from 0 to 5); "
+        "using the default instead."
+    ]

@@ -80,3 +80,13 @@ def test_steps_outside_the_run_are_refused(data):
     for k in (0, 4):
         with pytest.raises(ValueError, match="steps 1 to 3"):
             internals.explain("sgd", run, k)
+
+
+def test_numbers_in_the_rules_are_written_as_people_write_them():
+    assert (
+        internals.vec([1.32986e-6, 0.25])
+        == r"\left(1.32986 \times 10^{-6},\ 0.25\right)"
+    )
+    assert internals.vec(0.5) == "0.5"
+    assert internals.vec(-2.5e7) == r"-2.5 \times 10^{7}"
+    assert "e-" not in internals.vec([3e-9, 4e-12])

@@ -40,8 +40,15 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 # --- driving the app -----------------------------------------------------------
 
 
+POWER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
 def numbers(text: str) -> list[float]:
-    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)]
+    """The numbers in a text, "1.5 × 10⁻⁶" (as the page writes them) included."""
+    found = re.findall(r"(-?\d[\d,]*(?:\.\d+)?)(?: × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?", text)
+    return [
+        float(m.replace(",", "")) * 10 ** int(e.translate(POWER) or 0) for m, e in found
+    ]
 
 
 def select_point(at: AppTest, key: str, x: float, y: float) -> AppTest:

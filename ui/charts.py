@@ -33,8 +33,14 @@ def render_charts(
     classroom = view_where is not None
     default = "Playback" if classroom else "Contour"
     row = None if classroom else st.columns([1, 1])
+    # A link's view= already set the key; a default as well would warn.
+    preset = Key.VIEW in st.session_state
     view = (view_where or row[0]).segmented_control(
-        "View", VIEWS, default=default, key=Key.VIEW, label_visibility="collapsed"
+        "View",
+        VIEWS,
+        default=None if preset else default,
+        key=Key.VIEW,
+        label_visibility="collapsed",
     ) or default
     (st.sidebar if classroom else row[1]).segmented_control(
         "Axes",

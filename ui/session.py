@@ -78,6 +78,8 @@ def init_session() -> None:
     st.session_state[Key.VIEW_STATE] = view
     st.session_state[Key.CLASSROOM] = view.classroom
     st.session_state[Key.LESSON] = view.lesson
+    if view.view:
+        st.session_state[Key.VIEW] = links.VIEWS[view.view]
     st.session_state[Key.URL_WARNINGS] = warnings + view_warnings
     load_state(parsed)
 
@@ -115,8 +117,10 @@ def shown(control: str) -> bool:
 def sync_url(current: ExplorerState, uploaded: bool) -> dict:
     """Write the settings to the URL; returns the query written."""
     query = links.to_query(current)
-    if uploaded:
+    if uploaded:  # the preset's knobs mean nothing for a file
         query["dataset"] = UPLOAD
+        for name in ("samples", "noise", "seed"):
+            query.pop(name, None)
     view = st.session_state[Key.VIEW_STATE]
     if st.session_state.get(Key.CLASSROOM):
         query["classroom"] = "1"
@@ -124,5 +128,9 @@ def sync_url(current: ExplorerState, uploaded: bool) -> dict:
         query["hide"] = ",".join(sorted(view.hide))
     if st.session_state.get(Key.LESSON):
         query["lesson"] = st.session_state[Key.LESSON]
+    shown_view = st.session_state.get(Key.VIEW)
+    for key, label in links.VIEWS.items():
+        if label == shown_view:
+            query["view"] = key
     st.query_params.from_dict(query)
     return query

@@ -13,6 +13,7 @@ import streamlit as st
 
 from landscape import codegen, framing, internals, lessons, links, optimizers
 from landscape.figures import Arrow, RunView
+from landscape.summary import number
 from ui.session import Key
 
 STEP_KEY = Key.STEP  # tests and the contour click set it
@@ -120,12 +121,10 @@ def render_internals(run: RunView, key: str, params: dict) -> None:
 
 
 def _plain(value) -> str:
-    return (
-        internals.vec(value)
-        .replace(r"\left(", "(")
-        .replace(r"\right)", ")")
-        .replace(r",\ ", ", ")
-    )
+    """A number or a 2-vector as people write it: (0.25, 1.32986 × 10⁻⁶)."""
+    a = np.atleast_1d(np.asarray(value, np.float64))
+    text = [number(v, 6) for v in a]
+    return f"({', '.join(text)})" if a.size > 1 else text[0]
 
 
 # --- the TensorFlow code ----------------------------------------------------
@@ -174,5 +173,10 @@ def render_lesson_link(query: dict) -> None:
             key=Key.LINK_HIDE,
         )
         params = dict(query) | {"hide": ",".join(hide)}
-        st.code("?" + urllib.parse.urlencode(params, doseq=True), language=None)
-        st.caption("Add this to the page's address: students see only what you left.")
+        # The page's own address (None in tests and scripts: a relative link).
+        page = (st.context.url or "").split("?")[0]
+        st.code(f"{page}?{urllib.parse.urlencode(params, doseq=True)}", language=None)
+        st.caption(
+            "Copy it with the button at the code's corner: students who open it "
+            "see only what you left."
+        )

@@ -189,19 +189,40 @@ def log_ticks(lo: float, hi: float) -> dict:
     more than MAX_DECADES powers of ten (a diverging run), every k-th power
     only, so the labels of a short classroom chart do not run into each other.
     """
+    if hi < 4 * lo:  # less than a factor of 4: evenly spaced round numbers
+        return _even_ticks(lo, hi)
     first, last = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
     mantissas = (1, 2, 5) if last - first <= 4 else (1,)
     stride = max(1, int(np.ceil((last - first) / MAX_DECADES)))
     powers = [e for e in np.arange(first, last + 1) if e % stride == 0]  # 1 in
-    values = [m * 10.0**e for e in powers for m in mantissas]
+    values = [float(m * 10.0**e) for e in powers for m in mantissas]
     values = [v for v in values if lo / 1.5 <= v <= hi * 1.5] or [lo, hi]
     return dict(tickvals=values, ticktext=[f"{v:.3g}" for v in values])
 
 
+def _even_ticks(lo: float, hi: float, count: int = 4) -> dict:
+    """About count round, evenly spaced values from lo to hi (1, 2 or 5 x 10^k
+    apart), labelled with the digits that tell them apart."""
+    span = max(hi - lo, abs(hi) * 1e-6, 1e-12)
+    step = 10 ** np.floor(np.log10(span / count))
+    step *= next((m for m in (1, 2, 5, 10) if span / (m * step) <= count + 1), 10)
+    values = np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step
+    digits = max(0, -int(np.floor(np.log10(step))))
+    values = [float(v) for v in values] or [lo, hi]
+    return dict(tickvals=values, ticktext=[f"{v:.{digits}f}" for v in values])
+
+
 def log_levels(loss: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
-    """log10 of the loss for colouring, with colour-bar ticks in loss units."""
+    """log10 of the loss for colouring, with colour-bar ticks at round losses."""
     floor = max(float(loss.min()), 1e-6)
     z = np.log10(np.maximum(loss, floor)).astype(np.float32)
     lo, hi = float(z.min()), float(z.max())
-    ticks = np.linspace(lo, hi, 6) if hi > lo else np.array([lo])
-    return z, ticks.tolist(), [f"{10**t:.3g}" for t in ticks]
+    if hi <= lo:
+        return z, [lo], [f"{10**lo:.3g}"]
+    ticks = log_ticks(10**lo, 10**hi)
+    kept = [
+        (float(np.log10(v)), text)
+        for v, text in zip(ticks["tickvals"], ticks["ticktext"])
+        if lo <= np.log10(v) <= hi
+    ] or [(lo, f"{10**lo:.3g}"), (hi, f"{10**hi:.3g}")]
+    return z, [v for v, _ in kept], [text for _, text in kept]

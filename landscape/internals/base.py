@@ -29,11 +29,21 @@ def step(rule: str) -> Callable[[Fill], Step]:
     return lambda fill: Step(lines, fill)
 
 
+def tex(v: float) -> str:
+    """A number in LaTeX as people write it: 0.25, or 1.32986 \times 10^{-6}
+    (not 1.32986e-06, which LaTeX typesets as "1.32986e − 06")."""
+    if v == 0 or not np.isfinite(v) or 1e-3 <= abs(v) < 1e5:
+        return f"{v:.6g}"
+    mantissa, exponent = f"{v:.5e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
 def vec(a) -> str:
     """A 2-vector (or a scalar) as LaTeX numbers."""
     a = np.atleast_1d(np.asarray(a, np.float64))
     return (
-        r"\left(" + r",\ ".join(f"{v:.6g}" for v in a) + r"\right)"
+        r"\left(" + r",\ ".join(tex(v) for v in a) + r"\right)"
         if a.size > 1
-        else f"{a[0]:.6g}"
+        else tex(a[0])
     )

@@ -404,7 +404,7 @@ def test_a_diverging_run_warns_and_the_charts_stay_finite():
     found = re.search(r"diverged at step (\d+)", warning)
     assert found, warning
     step = int(found.group(1))
-    assert warning.startswith("Gradient descent · lr 50 (live)")
+    assert warning.startswith("**Gradient descent · lr 50 (live)** diverged at step")
     assert 0 < step < 100
     assert at.dataframe[0].value["diverged"].tolist() == [f"at step {step}"]
     # The path keeps the finite rows before the step that diverged.

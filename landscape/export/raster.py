@@ -22,7 +22,7 @@ from landscape import export
 from landscape.export import markers
 from landscape.figures import SCREEN, RunView, Theme, contour_figure
 from landscape.figures.controls import frame_steps
-from landscape.figures.theme import MAX_MARKERS
+from landscape.figures.theme import MAX_MARKERS, casing_rgba
 from landscape.surface import Surface
 
 SUPERSAMPLE = 2  # paths are drawn at 2x and averaged down: smooth edges
@@ -69,9 +69,13 @@ def _start_only(fig, runs: Sequence[RunView]):
     """Keep only each run's start marker in the figure's end-point traces."""
     labels = {r.label for r in runs}
     for trace in fig.data:
-        if trace.legendgroup in labels and trace.showlegend is False:
+        if trace.legendgroup not in labels or trace.showlegend is not False:
+            continue
+        if trace.mode == "markers":  # the start and end markers
             trace.update(x=trace.x[:1], y=trace.y[:1], customdata=trace.customdata[:1])
             trace.marker.symbol = "circle-open"
+        else:  # the casing under the path: drawn by the Painter
+            trace.update(x=trace.x[:1], y=trace.y[:1])
     return fig
 
 
@@ -153,6 +157,9 @@ class Painter:
     def _run(self, draw: ImageDraw.ImageDraw, run: RunView, index: int) -> None:
         s, theme = self.s, self.theme
         points = self.pixels(run.trajectory.weights.astype(np.float64))
+        r, g, b, a = casing_rgba(run.color)
+        edge = (r, g, b, round(255 * a))
+        markers.polyline(draw, points, edge, theme.line + 2, "solid", s)
         markers.polyline(draw, points, run.color, theme.line, run.dash, s)
         w, h = self.size
         inside = (
@@ -163,7 +170,7 @@ class Painter:
         )
         for k in _shown(inside, index):
             markers.marker(
-                draw, points[k], run.symbol, theme.marker * s, run.color, "white", s
+                draw, points[k], run.symbol, theme.marker * s, run.color, edge, 1.5 * s
             )
         end = theme.end_marker * s
         markers.marker(draw, points[-1], run.symbol, end, run.color, "black", 2 * s)

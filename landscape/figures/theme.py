@@ -52,14 +52,21 @@ DASHES = (
 # Under each path, a casing that contrasts with its colour: light colours
 # (yellow, sky blue) vanish on the white valley floor, dark ones (black, blue)
 # on the dark slopes; the casing keeps every run visible over every shade.
-CASING_DARK = "rgba(0,0,0,0.55)"
-CASING_LIGHT = "rgba(255,255,255,0.8)"
+CASING_DARK = (0, 0, 0, 0.55)
+CASING_LIGHT = (255, 255, 255, 0.8)
+
+
+def casing_rgba(color: str) -> tuple[int, int, int, float]:
+    """The casing for a run colour, (r, g, b, alpha 0-1): dark under light
+    colours, light under dark ones (by the colour's luma)."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return CASING_DARK if 0.299 * r + 0.587 * g + 0.114 * b > 140 else CASING_LIGHT
 
 
 def casing(color: str) -> str:
-    """The casing for a run colour: dark under light colours, light under dark."""
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return CASING_DARK if 0.299 * r + 0.587 * g + 0.114 * b > 140 else CASING_LIGHT
+    """casing_rgba as a Plotly colour."""
+    r, g, b, a = casing_rgba(color)
+    return f"rgba({r},{g},{b},{a})"
 
 
 # Light (low loss) to dark (high loss) greys: coloured paths stand out on any

@@ -38,5 +38,28 @@ def equation(data: Dataset, w: np.ndarray) -> str:
     w1, w2 = w
     name0, name1 = data.feature_names
     if data.task == "regression":
-        return f"line {w1:.3g}·{name0} + {w2:.3g}·{name1}"
+        what = "prediction" if data.n_features == 2 else "line"
+        return f"{what} {w1:.3g}·{name0} + {w2:.3g}·{name1}"
     return f"boundary {w1:.3g}·{name0} + {w2:.3g}·{name1} = 0"
+
+
+PREDICTION_POINTS = 40  # the playback's predicted points per run and frame
+
+
+def predicts(data: Dataset) -> bool:
+    """Two inputs and a number to predict: no line can be drawn in the data's
+    own plane, so the data view shows y against x1 and each run's predictions."""
+    return data.task == "regression" and data.n_features == 2
+
+
+def prediction_rows(data: Dataset, count: int | None = None) -> np.ndarray:
+    """Up to count rows spread evenly over x1's order (all rows when None)."""
+    order = np.argsort(data.x[:, 0], kind="stable")
+    if count is None or count >= len(order):
+        return order
+    return order[np.round(np.linspace(0, len(order) - 1, count)).astype(int)]
+
+
+def prediction(data: Dataset, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The model's output w1*x1 + w2*x2 at the given rows, in float64."""
+    return data.x[rows].astype(np.float64) @ np.asarray(w, np.float64)

@@ -101,7 +101,9 @@ def _choice(name: str, default: str, choices, **kw) -> Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    _choice("dataset", "blobs", [*PRESETS, UPLOAD], widget="in_dataset",
+    # overlap, not blobs: separable classes put the minimum at infinity, and the
+    # first screen should show a valley with its minimum in view.
+    _choice("dataset", "overlap", [*PRESETS, UPLOAD], widget="in_dataset",
             describe=f"one of {', '.join(PRESETS)}"),
     Setting("samples", "int", 200, *SAMPLES_RANGE, widget="in_samples"),
     Setting("noise", "float", None, *NOISE_RANGE, optional=True, widget="in_noise"),

@@ -172,8 +172,8 @@ HOSTILE = [
     ({"steps": "1e9"}, "steps", "in_steps", 100),
     ({"steps": "2.5"}, "steps", "in_steps", 100),
     ({"optimizer": "nope"}, "optimizer", "in_optimizer", "sgd"),
-    ({"dataset": "../../etc/passwd"}, "dataset", "in_dataset", "blobs"),
-    ({"dataset": "upload"}, "dataset", "in_dataset", "blobs"),
+    ({"dataset": "../../etc/passwd"}, "dataset", "in_dataset", "overlap"),
+    ({"dataset": "upload"}, "dataset", "in_dataset", "overlap"),
     ({"w1": "inf"}, "w1", "in_w1", -2.0),
     ({"w2": "1e308"}, "w2", "in_w2", 2.0),
     ({"samples": "0"}, "samples", "in_samples", 200),
@@ -213,7 +213,7 @@ def test_the_url_is_written_back_and_reproduces_the_pins():
     at = run(make_app())
     assert at.query_params["lr"] == "0.1"
     assert at.query_params["optimizer"] == "sgd"
-    assert at.query_params["dataset"] == "blobs"
+    assert at.query_params["dataset"] == "overlap"
     assert at.query_params["steps"] == "100"
     assert (at.query_params["w1"], at.query_params["w2"]) == ("-2", "2")
     assert query_all(at, "pin") == []
@@ -299,7 +299,7 @@ def test_learning_rate_sweep_pins_five_multiples_from_the_same_start():
 def best_on_grid(key: str) -> float:
     """Each rate of the grid, trained here; the lowest final loss that did not
     grow or diverge (the default page's data, start and steps)."""
-    data = make_dataset("blobs")
+    data = make_dataset("overlap")
     ends = {}
     for rate in RATE_GRID:
         t = trainer.run(data, RunConfig(optimizer=key, learning_rate=rate))
@@ -369,10 +369,10 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_runs():
     assert len(errors) == 1
     assert errors[0].startswith("bad.csv: ")
     assert "'x' is not a number" in errors[0]
-    assert at.selectbox(key="in_dataset").value == "blobs"
+    assert at.selectbox(key="in_dataset").value == "overlap"
     assert "upload" not in at.selectbox(key="in_dataset").options
     assert [(p["name"], path_xy(p).tolist()) for p in paths(at)] == before
-    assert at.query_params["dataset"] == "blobs"
+    assert at.query_params["dataset"] == "overlap"
 
     # The rejection is remembered on later runs without parsing again.
     run(at)

@@ -151,3 +151,36 @@ def test_the_playback_backdrop_bands_follow_the_loss_and_its_orientation():
     assert grey[0, 0] < at_minimum - 50
     image = backdrop.surface_image(surf)
     assert (image["x"], image["sizex"], image["y"], image["sizey"]) == (-2, 5, 4, 5)
+
+
+def test_arrow_labels_sit_beyond_their_heads_so_opposite_arrows_never_share_a_side():
+    from landscape.figures.overlays import Arrow, add_arrow
+
+    fig = go.Figure()
+    w = np.array([0.0, 0.0])
+    add_arrow(
+        fig, Arrow(w, np.array([1.0, 0.5]), "#D55E00", "gradient g"), figures.SCREEN
+    )
+    add_arrow(
+        fig, Arrow(w, np.array([-0.2, -0.1]), "#000000", "update Δw"), figures.SCREEN
+    )
+    labels = {a.text: a for a in fig.layout.annotations if a.text}
+    assert (labels["gradient g"].xanchor, labels["gradient g"].yanchor) == (
+        "left",
+        "bottom",
+    )
+    assert (labels["update Δw"].xanchor, labels["update Δw"].yanchor) == (
+        "right",
+        "top",
+    )
+
+
+def test_equal_scale_ties_w2s_unit_to_w1s():
+    data = make_dataset("scaled")
+    surf = surface.loss_surface(data, "mse", (-3, 3), (-1, 1), 21)
+    fig = figures.contour_figure(
+        surf, [], data.feature_names, figures.SCREEN, equal=True
+    )
+    assert (fig.layout.yaxis.scaleanchor, fig.layout.yaxis.scaleratio) == ("x", 1)
+    plain_fig = figures.contour_figure(surf, [], data.feature_names, figures.SCREEN)
+    assert plain_fig.layout.yaxis.scaleanchor is None

@@ -52,3 +52,28 @@ def test_one_feature_regression_is_the_models_prediction():
 def test_equation_in_words(preset, w, text):
     data = make_dataset(preset, 40)
     assert fit.equation(data, np.array(w, np.float32)) == text
+
+
+def test_two_inputs_and_a_number_show_predictions_against_the_first_input():
+    from landscape import figures
+    from landscape.data.presets import make_dataset
+    from landscape.figures.theme import RunView
+    from landscape.trajectory import Trajectory
+
+    data = make_dataset("scaled")
+    assert fit.predicts(data) and not fit.predicts(make_dataset("line"))
+    w = np.array([[0.0, 0.0], [1.5, -0.3]], dtype=np.float32)
+    t = Trajectory(weights=w, losses=np.array([1.0, 0.5], np.float32),
+                   gradients=np.zeros((1, 2), np.float32),
+                   learning_rates=np.ones(1, np.float32), state={},
+                   diverged_at=None, compiled=True)  # fmt: skip
+    fig = figures.data_figure(data, [RunView("run", t, 0)])
+    points, predicted = fig.data
+    np.testing.assert_array_equal(points.y, data.y)  # y itself, not x2
+    rows = np.argsort(data.x[:, 0], kind="stable")
+    np.testing.assert_allclose(predicted.x, data.x[rows, 0])
+    np.testing.assert_allclose(
+        predicted.y, data.x[rows] @ np.array([1.5, -0.3]), rtol=1e-6
+    )
+    assert fig.layout.yaxis.title.text == "y"
+    assert fit.equation(data, w[1]).startswith("prediction 1.5·")

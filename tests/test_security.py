@@ -91,7 +91,7 @@ def test_deployments_hide_error_details_and_limit_uploads():
 
 def test_presets_come_from_the_registry_never_from_a_path():
     at = run(make_app(dataset="../../../etc/passwd", lesson="/etc/hosts"))
-    assert at.selectbox(key="in_dataset").value == "blobs"
+    assert at.selectbox(key="in_dataset").value == "overlap"
     assert any("dataset" in w.value for w in at.warning)
 
 

@@ -236,7 +236,7 @@ def test_internals_show_the_chosen_step_with_its_numbers_and_arrows():
     (expander,) = [e for e in at.expander if e.label.startswith("Optimizer internals")]
     assert at.slider(key="internals_step").value == 1
     xy = path_xy(paths(at)[0])
-    data = presets.make_dataset("blobs", 200, None, 0)
+    data = presets.make_dataset("overlap", 200, None, 0)
 
     seen = []
     for k in (1, 5):

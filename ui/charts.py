@@ -42,13 +42,20 @@ def render_charts(
         key=Key.VIEW,
         label_visibility="collapsed",
     ) or default
-    (st.sidebar if classroom else row[1]).segmented_control(
+    axes, scale = (st.sidebar, st.sidebar) if classroom else row[1].columns([3, 1.2])
+    axes.segmented_control(
         "Axes",
         AXES,
         default=AXES[0],
         key=Key.AXES,
         label_visibility="visible" if classroom else "collapsed",
         help=AXES_HELP,
+    )
+    scale.toggle(
+        "Equal scale",
+        key=Key.EQUAL,
+        help="One unit of w1 as long as one of w2: the gradient is then seen at "
+        "right angles to the contours.",
     )
     said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
     if view == "Playback":
@@ -79,6 +86,7 @@ def render_contour(surf: Surface, data: Dataset, runs, theme, arrows, classroom)
         height=layout.CONTOUR_HEIGHT[classroom],
         click_grid=CLICK_GRID if shown("start") else 0,
         arrows=arrows,
+        equal=bool(st.session_state.get(Key.EQUAL)),
     )
     st.plotly_chart(
         fig,
@@ -128,7 +136,9 @@ def boundary_text(data: Dataset, runs) -> str:
         for r in runs
         if len(r.trajectory.weights)
     ]
-    what = "line. " if data.task == "regression" else "boundary. "
+    what = "boundary. "
+    if data.task == "regression":
+        what = "predictions. " if fit.predicts(data) else "line. "
     return "Data with each run's final " + what + "; ".join(parts)
 
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 import streamlit as st
 
 from landscape import links, optimizers
-from landscape.settings import LR_STOPS, SETTINGS, UPLOAD, ExplorerState
+from landscape.settings import BY_NAME, LR_STOPS, SETTINGS, UPLOAD, ExplorerState
 
 
 class Key(StrEnum):
@@ -37,6 +37,7 @@ class Key(StrEnum):
     AUTO_RANGE = "auto_range"
     AXES = "axes"  # frame the runs that settle, fit all, or lock the axes
     FRAME = "frame"  # the last axis range drawn
+    EQUAL = "equal_scale"  # one unit of w1 as long as one of w2
     CLICKED = "clicked"  # a click set the start: keep the axis range
     STEP = "internals_step"  # the step the internals panel explains
     CODE_ON = "code_on"
@@ -87,11 +88,12 @@ def init_session() -> None:
 def load_state(parsed: ExplorerState) -> None:
     """Put a state (from a URL or a lesson) into the widgets' keys, row by row."""
     if parsed.dataset == UPLOAD and Key.UPLOAD not in st.session_state:
+        default = BY_NAME["dataset"].default
         st.session_state[Key.URL_WARNINGS].append(
             "URL parameter dataset='upload' needs a file uploaded in "
-            "this browser; using 'blobs' instead."
+            f"this browser; using {default!r} instead."
         )
-        parsed = replace(parsed, dataset="blobs")
+        parsed = replace(parsed, dataset=default)
     st.session_state[Key.EXPLORER] = parsed
     for s in SETTINGS:
         st.session_state[s.widget] = widget_value(s.name, getattr(parsed, s.name))

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from landscape import fit
 from landscape.data.dataset import Dataset
 from landscape.figures import backdrop, overlays
-from landscape.figures.charts import data_figure, loss_line
+from landscape.figures.charts import data_figure, loss_line, target_name
 from landscape.figures.contour import contour_figure, path_casing, path_line
 from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps, margins
 from landscape.figures.theme import (
@@ -37,7 +37,9 @@ def _data_range(data: Dataset) -> tuple[np.ndarray, list[float], list[float]]:
     # A straight boundary needs its two ends; a sigmoid curve needs more.
     count = CURVE_POINTS if data.n_features == 1 and data.task != "regression" else 2
     xs = np.linspace(x0.min() - pad, x0.max() + pad, count).astype(np.float32)
-    x1 = data.y if data.n_features == 1 else data.x[:, 1]
+    if fit.predicts(data):  # predictions at some of the data's own x1
+        xs = x0[fit.prediction_rows(data, fit.PREDICTION_POINTS)]
+    x1 = data.y if data.n_features == 1 or fit.predicts(data) else data.x[:, 1]
     span1 = float(np.ptp(x1)) + 1e-9
     return (
         xs,
@@ -46,8 +48,11 @@ def _data_range(data: Dataset) -> tuple[np.ndarray, list[float], list[float]]:
     )
 
 
-def _moving_traces(run: RunView, xs: np.ndarray, theme: Theme) -> list[go.Scatter]:
-    """The three traces that move, for one run, styled once; frames fill them."""
+def _moving_traces(
+    run: RunView, xs: np.ndarray, theme: Theme, points: bool = False
+) -> list[go.Scatter]:
+    """The three traces that move, for one run, styled once; frames fill them.
+    points: the third is the run's predictions (markers), not its line."""
     head = f"<b>{run.label}</b><br>step %{{customdata[0]:d}}"
     marker = dict(
         symbol=run.symbol,
@@ -71,10 +76,11 @@ def _moving_traces(run: RunView, xs: np.ndarray, theme: Theme) -> list[go.Scatte
         ),
         go.Scatter(
             x=xs,
-            mode="lines",
+            mode="markers" if points else "lines",
             showlegend=False,
             hoverinfo="skip",
             line=run.line(theme),
+            marker=dict(symbol=run.symbol, size=theme.marker, color=run.color),
         ),
     ]
 
@@ -91,12 +97,16 @@ def _moving_data(run: RunView, row: int, data: Dataset, xs: np.ndarray) -> list[
     return [
         {"x": w[:1], "y": w[1:], "customdata": [[row, loss[0]]]},
         {"x": [row], "y": loss, "customdata": [[row, loss[0]]]},
-        {"y": _r(fit.boundary_y(data, t.weights[row], xs).astype(np.float32))},
+        {"y": _r(_fit_y(data, t.weights[row], xs).astype(np.float32))},
     ]
 
 
-def _target(data: Dataset) -> str:
-    return "label" if data.task == "classification" else "y"
+def _fit_y(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """The data view's moving y values: the boundary or line over xs, or the
+    predictions at the rows whose x1 are xs."""
+    if fit.predicts(data):
+        return fit.prediction(data, w, fit.prediction_rows(data, fit.PREDICTION_POINTS))
+    return fit.boundary_y(data, w, xs)
 
 
 def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
@@ -126,7 +136,8 @@ def _add_moving(fig, runs, data: Dataset, xs: np.ndarray, theme: Theme) -> list[
     first = len(fig.data)
     for run in runs:
         for trace, (row, col) in zip(
-            _moving_traces(run, xs, theme), [(1, 1), (1, 2), (2, 2)]
+            _moving_traces(run, xs, theme, fit.predicts(data)),
+            [(1, 1), (1, 2), (2, 2)],
         ):
             fig.add_trace(trace, row=row, col=col)
     moving = list(range(first, len(fig.data)))
@@ -225,7 +236,7 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
     )
     fig.update_xaxes(title_text=plain(names[0]), range=x_range, row=2, col=2)
     fig.update_yaxes(
-        title_text=_target(data) if data.n_features == 1 else plain(names[1]),
+        title_text=target_name(data),
         range=y_range,
         row=2,
         col=2,

@@ -82,12 +82,32 @@ def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
     """The run's last step over xs: P(label 1) for one feature, else its line."""
     if len(run.trajectory.weights) == 0:
         return []
+    if fit.predicts(data):  # y against x1: the run's predictions at each point
+        rows = fit.prediction_rows(data)
+        marker = dict(symbol=run.symbol, size=theme.marker, color=run.color)
+        return [
+            go.Scatter(
+                x=data.x[rows, 0],
+                y=fit.prediction(data, run.trajectory.weights[-1], rows),
+                mode="markers",
+                name=f"{run.label}: predictions",
+                marker=marker,
+                opacity=0.8,
+            )
+        ]
     ys = fit.boundary_y(data, run.trajectory.weights[-1], xs)
     if np.isnan(ys).all():  # a vertical boundary: no y over these x
         return []
     curve = data.n_features == 1 and data.task == "classification"
     name = f"{run.label}: P(label 1)" if curve else run.label
     return [go.Scatter(x=xs, y=ys, mode="lines", name=name, line=run.line(theme))]
+
+
+def target_name(data: Dataset) -> str:
+    """The data view's y axis: the label, y, or the second input."""
+    if data.task == "classification":
+        return "label" if data.n_features == 1 else plain(data.feature_names[1])
+    return "y"
 
 
 def data_figure(
@@ -97,10 +117,12 @@ def data_figure(
     height: int = 420,
     legend: bool = True,
 ) -> go.Figure:
-    """The data, with each run's decision boundary (or line) at its last step."""
+    """The data, with each run's decision boundary (or line) at its last step;
+    for two inputs and a number to predict, y against x1 with each run's
+    predictions."""
     one = data.n_features == 1
     x0 = data.x[:, 0]
-    x1 = data.y if one else data.x[:, 1]
+    x1 = data.y if one or fit.predicts(data) else data.x[:, 1]
     fig = go.Figure(_points(x0, x1, data, theme))
     pad = 0.05 * (x0.max() - x0.min() + 1e-9)
     xs = np.linspace(x0.min() - pad, x0.max() + pad, 100)
@@ -108,17 +130,17 @@ def data_figure(
         for trace in _fit(run, data, xs, theme):
             fig.add_trace(trace)
     fig.update_xaxes(title_text=plain(data.feature_names[0]))
-    target = "label" if data.task == "classification" else "y"
-    fig.update_yaxes(title_text=target if one else plain(data.feature_names[1]))
+    fig.update_yaxes(title_text=target_name(data))
     # The data's own range, whatever the lines do: a diverging run's line
     # would otherwise zoom the axis out to millions.
     pad1 = 0.08 * (float(x1.max() - x1.min()) + 1e-9)
     fig.update_yaxes(range=[float(x1.min()) - pad1, float(x1.max()) + pad1])
     fig.update_xaxes(range=[float(xs[0]), float(xs[-1])])
-    title = (
-        "Data and each run's boundary"
-        if data.task == "classification"
-        else ("Data and each run's line")
-    )
+    title = {
+        "classification": "Data and each run's boundary",
+        "regression": "Data and each run's line",
+    }[data.task]
+    if fit.predicts(data):
+        title = "Data (y against x1) and each run's predictions"
     fig.update_layout(showlegend=legend, title=dict(text=title))
     return style(fig, theme, height)

@@ -35,6 +35,14 @@ def path_line(run: RunView, theme: Theme, **options) -> go.Scatter:
     )
 
 
+def equal_scale(fig: go.Figure, x: str = "x", y: str = "y") -> None:
+    """One unit of w1 drawn as long as one of w2 (the plot area shrinks to fit)."""
+    fig.update_layout(
+        {f"yaxis{y[1:]}": dict(scaleanchor=x, scaleratio=1, constrain="domain"),
+         f"xaxis{x[1:]}": dict(constrain="domain")}
+    )  # fmt: skip
+
+
 def path_casing(run: RunView, theme: Theme, opacity: float = 1.0) -> go.Scatter:
     """The contrasting line under a run's path (see theme.casing); not in the
     legend, and toggled with the run."""
@@ -144,6 +152,7 @@ def contour_figure(
     height: int = 620,
     click_grid: int = 0,
     arrows: tuple[Arrow, ...] = (),
+    equal: bool = False,
 ) -> go.Figure:
     """The loss contour on log-spaced levels, the minimum and every run's path.
 
@@ -157,6 +166,8 @@ def contour_figure(
             contour, so that a click anywhere selects a start (Plotly's contour
             traces emit no clicks of their own).
         arrows: arrows to draw on top, e.g. an optimizer step's internals.
+        equal: one unit of w1 as long as one of w2, so the gradient is seen at
+            right angles to the contours.
     """
     fig = go.Figure(_contour(surface, theme))
     fig.add_trace(_minimum(surface, theme))
@@ -177,6 +188,8 @@ def contour_figure(
         range=[float(surface.w2[0]), float(surface.w2[-1])],
     )
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
+    if equal:
+        equal_scale(fig)
     return style(fig, theme, height)
 
 

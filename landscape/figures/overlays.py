@@ -51,9 +51,11 @@ def add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> Non
         showarrow=False,
         font=dict(color=arrow.color, size=theme.tick),
         bgcolor="rgba(255,255,255,0.8)",
-        xanchor="left",
-        yanchor="bottom",
-        yshift=shift,  # arrows from one point: labels one under another
+        # Beyond the head, on the side the arrow points to: the gradient and
+        # the update point opposite ways, so their labels never meet.
+        xanchor="left" if x1 >= x0 else "right",
+        yanchor="bottom" if y1 >= y0 else "top",
+        yshift=shift,  # arrows the same way: labels one under another
     )
 
 

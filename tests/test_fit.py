@@ -72,8 +72,7 @@ def test_two_inputs_and_a_number_show_predictions_against_the_first_input():
     np.testing.assert_array_equal(points.y, data.y)  # y itself, not x2
     rows = np.argsort(data.x[:, 0], kind="stable")
     np.testing.assert_allclose(predicted.x, data.x[rows, 0])
-    np.testing.assert_allclose(
-        predicted.y, data.x[rows] @ np.array([1.5, -0.3]), rtol=1e-6
-    )
+    expected = data.x[rows].astype(np.float64) @ w[1].astype(np.float64)
+    np.testing.assert_allclose(predicted.y, expected, rtol=1e-6, atol=1e-6)
     assert fig.layout.yaxis.title.text == "y"
     assert fit.equation(data, w[1]).startswith("prediction 1.5·")

@@ -31,6 +31,31 @@ def render_charts(
     view_where: where the view selector goes (classroom: the top row), or None.
     """
     classroom = view_where is not None
+    view = render_selectors(view_where)
+    said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
+    if view == "Playback":
+        fig = animation.playback_figure(
+            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom]
+        )
+        st.plotly_chart(fig, key="playback", width="stretch")
+        st.caption(f"Playback of every run, one step index for all views. {said}")
+        return
+    left, right = st.columns([5, 3])
+    with left:
+        if view == "3D surface":
+            fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
+            st.plotly_chart(fig, key="surface3d", width="stretch")
+        else:
+            render_contour(surf, data, runs, theme, arrows, classroom)
+        st.caption(f"Loss surface with every path. {said}")
+    with right:
+        render_side(data, runs, theme, layout.SIDE_HEIGHT[classroom])
+
+
+def render_selectors(view_where) -> str:
+    """The view selector (classroom: in the top row), the axes' framing and the
+    equal-scale switch (classroom: in the sidebar). Returns the view."""
+    classroom = view_where is not None
     default = "Playback" if classroom else "Contour"
     row = None if classroom else st.columns([1, 1])
     # A link's view= already set the key; a default as well would warn.
@@ -57,24 +82,7 @@ def render_charts(
         help="One unit of w1 as long as one of w2: the gradient is then seen at "
         "right angles to the contours.",
     )
-    said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
-    if view == "Playback":
-        fig = animation.playback_figure(
-            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom]
-        )
-        st.plotly_chart(fig, key="playback", width="stretch")
-        st.caption(f"Playback of every run, one step index for all views. {said}")
-        return
-    left, right = st.columns([5, 3])
-    with left:
-        if view == "3D surface":
-            fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
-            st.plotly_chart(fig, key="surface3d", width="stretch")
-        else:
-            render_contour(surf, data, runs, theme, arrows, classroom)
-        st.caption(f"Loss surface with every path. {said}")
-    with right:
-        render_side(data, runs, theme, layout.SIDE_HEIGHT[classroom])
+    return view
 
 
 def render_contour(surf: Surface, data: Dataset, runs, theme, arrows, classroom):

@@ -187,9 +187,19 @@ def playback_figure(
     steps = frame_steps(runs, max_frames)
     xs, x_range, y_range = _data_range(data)
     moving = _add_moving(fig, runs, data, xs, theme)
-    # Frames as plain dicts: thousands of validated go.Scatter objects take
-    # seconds to build, and they would repeat every style in the payload.
-    frames = [
+    frames = _frames(runs, steps, moving, data, xs)
+    _axes(fig, surface, runs, data, x_range, y_range, theme)
+    style(fig, theme, height)
+    add_controls(fig, steps, theme, height)
+    fig.frames = frames
+    return fig
+
+
+def _frames(runs, steps, moving: list[int], data: Dataset, xs) -> list[dict]:
+    """One frame per step: only the moving traces' data, as plain dicts (thousands
+    of validated go.Scatter objects take seconds to build, and they would repeat
+    every style in the payload)."""
+    return [
         {
             "name": str(s),
             "traces": moving,
@@ -199,11 +209,6 @@ def playback_figure(
         }
         for s in steps
     ]
-    _axes(fig, surface, runs, data, x_range, y_range, theme)
-    style(fig, theme, height)
-    add_controls(fig, steps, theme, height)
-    fig.frames = frames
-    return fig
 
 
 def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:

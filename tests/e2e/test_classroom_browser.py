@@ -108,3 +108,32 @@ def test_a_run_that_bounces_away_is_marked_and_the_others_stay_large(page, serve
     # The settling runs reach |w| of about 3; lr 30 bounces out to about 15.
     assert view["x"][1] - view["x"][0] <= 14, view
     assert any(n.startswith("lr 30 leaves at step") for n in view["notes"]), view
+
+
+def test_a_lesson_link_typed_by_hand_loads_the_lesson(page, server):
+    page.goto(f"{server}/?lesson=xor")
+    wait_for_charts(page, 3)
+    params = page.evaluate("() => new URLSearchParams(location.search).get('dataset')")
+    assert params == "xor"
+    names = page.evaluate(
+        f"""() => {PLOT}._fullData.filter(d => d.mode === 'lines+markers')
+            .map(d => d.name)"""
+    )
+    assert names == ["Adam · lr 0.05 (live)", "Gradient descent · lr 0.5"]
+    assert page.get_by_text("XOR: no line fits.").count() == 1
+
+
+def test_a_link_with_a_repeated_pin_draws_it_once_and_no_error(page, server):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server}/?pin=sgd,lr=0.5&pin=sgd,lr=0.5")
+    wait_for_charts(page, 3)
+    assert page.get_by_text("This app has encountered an error").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    names = page.evaluate(
+        f"""() => {PLOT}._fullData.filter(d => d.mode === 'lines+markers')
+            .map(d => d.name)"""
+    )
+    assert names == ["Gradient descent · lr 0.1 (live)", "Gradient descent · lr 0.5"]
+    assert page.get_by_text("repeats an earlier pin").count() == 1
+    assert errors == []

@@ -161,3 +161,9 @@ def name_the_upload(at: AppTest, filename: str) -> None:
     at.session_state[TESTING_KEY][box.id] = lambda k: (
         f"Uploaded: {filename}" if k == UPLOAD else k
     )
+
+
+def runs_table(at: AppTest):
+    """The runs table (a DataFrame): the one table with a "run" column."""
+    (table,) = [d.value for d in at.dataframe if "run" in d.value.columns]
+    return table

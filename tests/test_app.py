@@ -23,6 +23,7 @@ from tests.helpers import (
     paths,
     query_all,
     run,
+    runs_table,
     warnings,
 )
 from ui.cache import GRID
@@ -256,7 +257,7 @@ def test_pin_run_adds_a_path_and_a_summary_row():
         "Gradient descent · lr 0.1",
         "Gradient descent · lr 0.5",
     ]
-    assert at.dataframe[0].value["run"].tolist() == names
+    assert runs_table(at)["run"].tolist() == names
     # Contour, minimum, 3 traces per run (casing, path, ends), then the click grid.
     data = chart(at, "contour")["data"]
     assert len(data) == 2 + 3 * 3 + 1  # casing, path and ends per run
@@ -406,7 +407,7 @@ def test_a_diverging_run_warns_and_the_charts_stay_finite():
     step = int(found.group(1))
     assert warning.startswith("**Gradient descent · lr 50 (live)** diverged at step")
     assert 0 < step < 100
-    assert at.dataframe[0].value["diverged"].tolist() == [f"at step {step}"]
+    assert runs_table(at)["diverged"].tolist() == [f"at step {step}"]
     # The path keeps the finite rows before the step that diverged.
     assert len(path_xy(live(at))) == step
 

@@ -10,7 +10,7 @@ import pytest
 from landscape import divergence, trainer
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
-from tests.helpers import make_app, run
+from tests.helpers import make_app, run, runs_table
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -57,6 +57,6 @@ def test_the_page_explains_the_divergence_and_one_click_uses_the_rate_found():
     run(at)
     assert float(at.query_params["lr"]) == rate
     assert [w.value for w in at.warning] == []  # the run now settles
-    table = at.dataframe[0].value
+    table = runs_table(at)
     assert table["diverged"].tolist() == ["no"]
     assert "e+" not in " ".join(table["final loss"]) and "None" not in str(table)

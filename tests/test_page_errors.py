@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from landscape import surface, trainer
-from tests.helpers import make_app, path_names, run
+from tests.helpers import make_app, path_names, run, runs_table
 
 PIN = "adam,lr=0.1,steps=50"
 
@@ -34,7 +34,7 @@ def test_a_run_the_engine_cannot_make_is_one_line_and_the_others_still_draw(
     assert {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")} == {
         "contour", "losses", "data"
     }  # fmt: skip
-    table = at.dataframe[0].value  # the runs table
+    table = runs_table(at)  # the runs table
     assert table["run"].tolist() == ["Gradient descent · lr 0.1 (live)"]
 
 

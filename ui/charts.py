@@ -9,7 +9,7 @@ from landscape import figures, fit, framing, summary
 from landscape.data.dataset import Dataset
 from landscape.figures import animation
 from landscape.surface import Surface
-from ui import cache, layout, teaching
+from ui import cache, layout, panels, teaching
 from ui.runs import engine_error, render_divergence
 from ui.session import Key, md, shown
 
@@ -24,7 +24,7 @@ CLICK_GRID = 41  # points per side of the contour's invisible click grid
 
 
 def render_charts(
-    surf: Surface, data: Dataset, runs, theme, view_where, arrows
+    current, surf: Surface, data: Dataset, runs, theme, view_where, arrows
 ) -> None:
     """The chosen view; beside the contour and the 3D view, loss and data.
 
@@ -39,6 +39,7 @@ def render_charts(
         )
         st.plotly_chart(fig, key="playback", width="stretch")
         st.caption(f"Playback of every run, one step index for all views. {said}")
+        panels.render_internals(current, runs, classroom)
         return
     left, right = st.columns([5, 3])
     with left:
@@ -48,6 +49,7 @@ def render_charts(
         else:
             render_contour(surf, data, runs, theme, arrows, classroom)
         st.caption(f"Loss surface with every path. {said}")
+        panels.render_internals(current, runs, classroom)  # under the arrows
     with right:
         render_side(data, runs, theme, layout.SIDE_HEIGHT[classroom])
 
@@ -216,7 +218,7 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
         render_divergence(current, source, runs)
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
-        render_charts(surf, data, runs, theme, view_where, arrows)
+        render_charts(current, surf, data, runs, theme, view_where, arrows)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]
         if classroom:  # an HTML table: its type follows the classroom's CSS
             st.table(rows)

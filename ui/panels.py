@@ -29,15 +29,20 @@ def comparison(current, source, data, runs, surf: Surface) -> api.Comparison:
     return api.Comparison(data, current.loss, surf, tuple(runs), configs, settings)
 
 
-def render_panels(
-    current: ExplorerState, source: cache.Source, data, runs, surf, classroom: bool
-) -> None:
+def render_internals(current: ExplorerState, runs, classroom: bool) -> None:
+    """The live run's chosen step, by the numbers: under the contour, beside the
+    arrows it explains."""
     live = runs[0] if runs and runs[0].slot == 0 else None
     if shown("internals") and live is not None:
         with st.expander(
             "Optimizer internals: one step, by the numbers", expanded=classroom
         ):
             teaching.render_internals(live, current.optimizer, dict(current.params))
+
+
+def render_panels(
+    current: ExplorerState, source: cache.Source, data, runs, surf, classroom: bool
+) -> None:
     if surf is None or not runs:
         return
     with st.expander("Export: PNG, SVG, HTML, GIF, MP4, CSV, JSON"):

@@ -201,13 +201,18 @@ def surface3d_figure(
     height: int = 620,
 ) -> go.Figure:
     """The loss as a 3D surface with every path lying on it."""
+    shade, _, _ = log_levels(surface.loss)  # as the contour: by log10(loss)
     fig = go.Figure(
         go.Surface(
             x=surface.w1,
             y=surface.w2,
             z=surface.loss,
-            colorscale=SURFACE_SCALE,
-            opacity=0.9,
+            surfacecolor=shade,
+            # Blue-grey at the valley floor, not white: a white floor vanished
+            # into the white page and the paths seemed to float.
+            colorscale=[[0.0, "#c9d6e3"], *SURFACE_SCALE[1:]],
+            contours=dict(z=dict(show=True, color="#333333", width=1)),
+            opacity=0.95,
             showscale=False,
             hoverinfo="skip",
             name="loss surface",
@@ -226,11 +231,18 @@ def surface3d_figure(
                 marker=dict(size=3, color=run.color),
             )
         )
+    wall = dict(showbackground=True, backgroundcolor="#eef1f4")
     fig.update_layout(
         scene=dict(
-            xaxis_title=axis_title("w1", feature_names[0]),
-            yaxis_title=axis_title("w2", feature_names[1]),
-            zaxis_title="loss",
-        )
+            xaxis=dict(title=axis_title("w1", feature_names[0]), **wall),
+            yaxis=dict(title=axis_title("w2", feature_names[1]), **wall),
+            zaxis=dict(title="loss", **wall),
+            camera=dict(eye=dict(x=1.6, y=1.6, z=1.25)),  # the whole box in view
+        ),
+        # Above the scene, not beside it: a legend at the side narrowed it.
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
     )
-    return style(fig, theme, height)
+    style(fig, theme, height)
+    # The scene fills the chart's width: no side margins to shrink it.
+    fig.update_layout(margin=dict(l=12, r=0, t=30, b=0))
+    return fig

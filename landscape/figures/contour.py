@@ -114,7 +114,9 @@ def _contour(surface: Surface, theme: Theme) -> go.Contour:
         colorscale=SURFACE_SCALE,
         ncontours=24,
         contours=dict(coloring="fill", showlines=True),
-        line=dict(width=0.5),
+        # Smoothed level lines: on a plateau (MSE on a sigmoid) the 151-point
+        # grid's straight segments showed as jagged steps.
+        line=dict(width=0.5, smoothing=1.0),
         colorbar=dict(
             title=dict(text="loss"),
             tickvals=tickvals,

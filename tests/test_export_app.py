@@ -44,7 +44,7 @@ def prepare(at, kind: str) -> bytes:
 
 def test_csv_download_holds_every_step_of_the_shown_runs(at):
     rows = list(csv.DictReader(io.StringIO(prepare(at, "CSV").decode())))
-    data = presets.make_dataset("blobs", 200)
+    data = presets.make_dataset("overlap", 200)
     live = trainer.run(data, RunConfig(optimizer="adam", learning_rate=0.05, steps=20,
                                        start=(1.0, -1.0)))  # fmt: skip
     mine = [r for r in rows if r["run"].endswith("(live)")]

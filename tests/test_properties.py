@@ -23,7 +23,7 @@ FIELDS = [
     f.name for f in fields(table.ExplorerState) if f.name not in ("params", "pins")
 ]
 HYPERS = sorted({h.name for s in optimizers.REGISTRY.values() for h in s.hypers})
-NAMES = FIELDS + HYPERS + ["pin", "classroom", "hide", "lesson"]
+NAMES = FIELDS + HYPERS + ["pin", "classroom", "hide", "lesson", "view"]
 CHOICES = {
     "optimizer": list(optimizers.REGISTRY),
     "dataset": list(presets.PRESETS) + [table.UPLOAD],

@@ -215,10 +215,14 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
     live = runs[0] if runs and runs[0].slot == 0 else None
     k = teaching.chosen_step(live) if shown("internals") and live else 0
     with charts_area:
-        render_divergence(current, source, runs)
+        # Above the charts on a screen; under them in classroom mode, where the
+        # first screen (1280x720) is for the charts.
+        above = st.container() if not classroom else None
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
         render_charts(current, surf, data, runs, theme, view_where, arrows)
+        with above or st.container():
+            render_divergence(current, source, runs)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]
         if classroom:  # an HTML table: its type follows the classroom's CSS
             st.table(rows)

@@ -55,7 +55,7 @@ def test_classroom_fits_the_first_screen_of_a_projector(browser, server, width, 
     context.close()
 
     # The contour with both axes, the play control and the learning rate.
-    for name in ("contour", "xtitle", "ytitle", "play", "rate"):
+    for name in ("contour", "xtitle", "ytitle", "play", "rate", "legend"):
         assert within(b[name], width, height), (name, b[name])
     for tick in b["xticks"] + b["yticks"]:
         assert within(tick, width, height), tick

@@ -511,3 +511,35 @@ def test_the_code_of_two_pins_with_the_same_label_keeps_their_starts():
         run(at)
         (code,) = [c for c in at.code if c.language == "python"]
         assert f"w = tf.Variable({start})" in code.value, index
+
+
+def axes_range(at: AppTest) -> tuple[list[float], list[float]]:
+    layout = chart(at, "contour")["layout"]
+    return layout["xaxis"]["range"], layout["yaxis"]["range"]
+
+
+def test_a_click_that_sets_the_start_keeps_the_view_where_it_is():
+    at = run(make_app(steps="30"))
+    before = axes_range(at)
+    select_point(at, "contour", 0.5, 0.5)
+    assert path_xy(paths(at)[0])[0].tolist() == [0.5, 0.5]
+    assert axes_range(at) == before
+
+
+def test_locked_axes_stay_through_a_change_and_fit_all_takes_in_every_path():
+    sweep = [f"pin=sgd,lr={lr},steps=60,w1=-3,w2=3" for lr in (0.3, 1, 10, 30)]
+    query = {"optimizer": "sgd", "lr": "3", "steps": "60", "w1": "-3", "w2": "3"}
+    at = run(make_app(**query, pin=[p.split("=", 1)[1] for p in sweep]))
+    framed = axes_range(at)
+    at.segmented_control(key="axes").set_value("Lock axes")
+    run(at)
+    at.number_input(key="lr_box").set_value(0.5)
+    run(at)
+    assert axes_range(at) == framed
+    at.segmented_control(key="axes").set_value("Fit all")
+    run(at)
+    (x0, x1), (y0, y1) = axes_range(at)
+    every = np.concatenate([path_xy(p) for p in paths(at)])
+    assert x0 <= every[:, 0].min() and every[:, 0].max() <= x1
+    assert y0 <= every[:, 1].min() and every[:, 1].max() <= y1
+    assert x1 - x0 > framed[0][1] - framed[0][0]

@@ -1,4 +1,4 @@
-"""Entry point: python -m landscape train | surface | render | bench."""
+"""Entry point: python -m landscape train | surface | curvature | render | bench."""
 
 import os
 import sys

@@ -1,4 +1,4 @@
-"""python -m landscape train | surface | render | bench: a stable command line."""
+"""python -m landscape train | surface | curvature | render | bench: a stable CLI."""
 
 from __future__ import annotations
 
@@ -82,7 +82,9 @@ def _data_settings(args, data) -> dict:
 
 
 def _train(args) -> dict:
-    from landscape import optimizers, runspec, trainer
+    import numpy as np
+
+    from landscape import curvature, optimizers, runspec, trainer
     from landscape.config import RunConfig, Schedule, make_params
 
     data = _dataset(args)
@@ -102,6 +104,9 @@ def _train(args) -> dict:
         seed=args.seed,
     )
     traj = trainer.run(data, cfg)
+    curved = curvature.sharpness_along(
+        data, cfg.loss, cfg.optimizer, spec.resolve(cfg.param_dict), traj
+    )
     settings = (
         _data_settings(args, data)
         | runspec.config_settings(cfg)
@@ -114,7 +119,31 @@ def _train(args) -> dict:
         "learning_rates": traj.learning_rates.tolist(),
         "state": {k: v.tolist() for k, v in traj.state.items()},
         "diverged_at": traj.diverged_at,
+        # null where not finite: row 0 of preconditioned_sharpness has no P yet
+        **{
+            k: [v if np.isfinite(v) else None for v in a.tolist()]
+            for k, a in curved.items()
+        },
         "settings": settings,
+    }
+
+
+def _curvature(args) -> dict:
+    from landscape import curvature, optimizers, stability
+    from landscape.config import finite
+
+    data = _dataset(args)
+    at = [
+        finite(f"--at {n}", v, "give two finite weights")
+        for n, v in zip(("W1", "W2"), args.at)
+    ]
+    params = _params(args.param)
+    hypers = optimizers.get(args.optimizer).resolve(params)
+    h = curvature.hessian(data, args.loss, at)
+    out = stability.describe(h, args.optimizer, hypers, args.loss, data.task)
+    return out | {
+        "settings": _data_settings(args, data)
+        | {"loss": args.loss, "at": at, "optimizer": args.optimizer, "params": hypers}
     }
 
 
@@ -151,6 +180,21 @@ def _summary(command: str, out: dict) -> str:
             f"wrote {out['out']} ({out['format']}, {out['bytes']:,} bytes, "
             f"runs: {'; '.join(out['runs'])}) in {out['seconds']:.2f} s"
         )
+    if command == "curvature":
+        lo, hi = out["eigenvalues"]
+        lines = [f"eigenvalues {lo:.6g}, {hi:.6g} at w={tuple(out['settings']['at'])}"]
+        if out["condition_number"] is not None:
+            lines.append(f"condition number {out['condition_number']:.4g}")
+        if out["max_stable_lr"] is None:
+            lines.append(f"no learning-rate limit: {out['reason']}")
+        else:
+            lines.append(
+                f"{out['settings']['optimizer']} is stable below lr "
+                f"{out['max_stable_lr']:.6g}"
+            )
+        if out["best_lr"] is not None:
+            lines.append(f"fastest near lr {out['best_lr']:.6g}")
+        return "\n".join(lines)
     if command == "surface":
         import numpy as np
 
@@ -180,7 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             out = bench.main(quick=args.quick, count_compiles=args.count_compiles)
         else:
-            commands = {"train": _train, "surface": _surface, "render": _render}
+            commands = {"train": _train, "surface": _surface, "render": _render,
+                        "curvature": _curvature}  # fmt: skip
             out = commands[args.command](args)
     except (BadInput, ValueError) as e:
         message = " ".join(str(e).split())  # one line, whatever the source said

@@ -17,11 +17,12 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser(description: str) -> Parser:
-    """The parser of python -m landscape train | surface | render | bench."""
+    """The parser of python -m landscape train|surface|curvature|render|bench."""
     p = Parser(prog="python -m landscape", description=description)
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     _train_parser(sub)
     _surface_parser(sub)
+    _curvature_parser(sub)
     _render_parser(sub)
     _bench_parser(sub)
     return p
@@ -71,6 +72,17 @@ def _surface_parser(sub) -> None:
         "--w2", type=float, nargs=2, default=[-5.0, 5.0], metavar=("MIN", "MAX")
     )
     s.add_argument("--json", action="store_true")
+
+
+def _curvature_parser(sub) -> None:
+    c = sub.add_parser(
+        "curvature", help="the Hessian at a point and the stable learning rates"
+    )
+    _data_options(c)
+    c.add_argument("--at", type=float, nargs=2, required=True, metavar=("W1", "W2"))
+    c.add_argument("--optimizer", default="sgd", help="a registry key")
+    c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _render_parser(sub) -> None:

@@ -2,4 +2,5 @@
 
 # engine.py times the trainer and surface against baselines.py (the course's
 # eager loop, NumPy) and counts recompiles with compiles.py; browser.py times the
-# app in Chromium; export.py every export format.
+# app in Chromium; export.py every export format; curvature.py the cost of
+# recording curvature after a run.

@@ -8,6 +8,7 @@ import numpy as np
 
 from landscape import optimizers, surface, trainer
 from landscape.bench import compiles
+from landscape.bench import curvature as curvature_bench
 from landscape.bench.baselines import eager_loop, numpy_loop, numpy_surface
 from landscape.bench.compiles import PATH_STEPS, variations, warm_configs
 from landscape.config import RunConfig
@@ -136,6 +137,7 @@ def main(quick: bool = False, count_compiles: bool = False) -> dict:
             float(np.median([b["eager_ms"] for b in baselines.values()])) / warm, 1
         ),
     }
+    out |= curvature_bench.summary(curvature_bench.recording(data, repeats), warm)
     out |= surfaces(repeats)
     out["per_optimizer"] = per
     return out

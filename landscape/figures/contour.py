@@ -195,6 +195,10 @@ def contour_figure(
     return style(fig, theme, height)
 
 
+WALL = dict(showbackground=True, backgroundcolor="#eef1f4")  # 3D's tinted walls
+CAMERA = dict(eye=dict(x=1.6, y=1.6, z=1.25))  # back far enough for the whole box
+
+
 def surface3d_figure(
     surface: Surface,
     runs: list[RunView],
@@ -214,12 +218,9 @@ def surface3d_figure(
             # into the white page and the paths seemed to float.
             colorscale=[[0.0, "#c9d6e3"], *SURFACE_SCALE[1:]],
             contours=dict(z=dict(show=True, color="#333333", width=1)),
-            opacity=0.95,
-            showscale=False,
-            hoverinfo="skip",
-            name="loss surface",
+            opacity=0.95, showscale=False, hoverinfo="skip", name="loss surface",
         )
-    )
+    )  # fmt: skip
     for run in runs:
         t = run.trajectory
         fig.add_trace(
@@ -233,13 +234,13 @@ def surface3d_figure(
                 marker=dict(size=3, color=run.color),
             )
         )
-    wall = dict(showbackground=True, backgroundcolor="#eef1f4")
+    wall = WALL
     fig.update_layout(
         scene=dict(
             xaxis=dict(title=axis_title("w1", feature_names[0]), **wall),
             yaxis=dict(title=axis_title("w2", feature_names[1]), **wall),
             zaxis=dict(title="loss", **wall),
-            camera=dict(eye=dict(x=1.6, y=1.6, z=1.25)),  # the whole box in view
+            camera=CAMERA,
         ),
         # Above the scene, not beside it: a legend at the side narrowed it.
         legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),

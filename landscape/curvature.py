@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import tensorflow as tf
 
-from landscape import losses
+from landscape import losses, optimizers
 from landscape.data.dataset import Dataset, padded, padded_size
 from landscape.stability import stability as stability  # re-exported
 
@@ -177,3 +177,20 @@ def sharpness_along(data: Dataset, loss: str, cfg_optimizer: str, hypers, traj):
             [[np.nan], preconditioned_sharpness(p, h[1:])]
         )
     return out
+
+
+def limits_at(data: Dataset, loss: str, optimizer: str, params, point, where: str):
+    """The rate limits of the local quadratic at a point, for the app's hints.
+
+    Returns a dict: max_stable_lr, best_lr and reason as `stability` gives them,
+    the eigenvalues [lambda_min, lambda_max], and where ("the minimum" or "the
+    start").
+    """
+    resolved = optimizers.get(optimizer).resolve(dict(params))
+    values = np.linalg.eigvalsh(hessian(data, loss, np.asarray(point)))
+    limit, best, reason = stability(
+        optimizer, resolved, float(values[0]), float(values[1]),
+        loss=loss, task=data.task,
+    )  # fmt: skip
+    return {"max_stable_lr": limit, "best_lr": best, "reason": reason,
+            "eigenvalues": [float(v) for v in values], "where": where}  # fmt: skip

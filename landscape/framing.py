@@ -138,3 +138,11 @@ def exit_point(box: Box, path: np.ndarray) -> tuple[int, np.ndarray] | None:
         elif d < 0 and b[axis] < lo:
             t = min(t, (lo - a[axis]) / d)
     return k, a + t * (b - a)
+
+
+def has_minimum(minimum: tuple[float, float], start: tuple[float, float]) -> bool:
+    """False when estimate_minimum stopped at its search square's edge: the loss
+    keeps falling outwards (cross-entropy on separable data has no minimum)."""
+    radius = max(6.0, 1.5 * max(abs(start[0]), abs(start[1])))
+    step = 2 * radius / (SEARCH_GRID - 1)
+    return max(abs(minimum[0]), abs(minimum[1])) < radius - step / 2

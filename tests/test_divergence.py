@@ -60,3 +60,21 @@ def test_the_page_explains_the_divergence_and_one_click_uses_the_rate_found():
     table = runs_table(at)
     assert table["diverged"].tolist() == ["no"]
     assert "e+" not in " ".join(table["final loss"]) and "None" not in str(table)
+
+
+def test_the_rate_control_says_where_too_large_begins_as_numpy_predicts():
+    at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="10"))
+    (hint,) = [c.value for c in at.caption if c.value.startswith("Stable below")]
+    x = make_dataset("line").x.astype(np.float64)
+    lam = np.linalg.eigvalsh(2 * x.T @ x / len(x))
+    assert f"Stable below {2 / lam[1]:.3g}" in hint
+    assert f"fastest near {2 / (lam[0] + lam[1]):.3g}" in hint
+    assert "from the curvature at the minimum" in hint
+    (warning,) = [w.value for w in at.warning]
+    assert f"lr 10 is above this loss's stability 2/λmax = {2 / lam[1]:.3g}" in warning
+
+
+def test_no_limit_is_invented_for_adam_or_for_separable_data():
+    at = run(make_app(dataset="blobs", optimizer="adam"))
+    (hint,) = [c.value for c in at.caption if "stability limit" in c.value]
+    assert hint.startswith("No stability limit at the start: adaptive")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from landscape import divergence, framing, surface, trainer
+from landscape import curvature, divergence, framing, surface, trainer
 from landscape.data import presets
 from landscape.data.dataset import Dataset
 from landscape.settings import Pin, run_config
@@ -60,6 +60,19 @@ def get_stable_rate(source: Source, loss: str, pin: Pin) -> divergence.Suggestio
 def get_best_rate(source: Source, loss: str, pin: Pin) -> float:
     cfg = run_config(pin, loss, source.seed)
     return divergence.best_rate(get_dataset(source), cfg)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_limits(source: Source, loss: str, pin: Pin) -> dict:
+    """The pin's rate limits from the curvature at the surface minimum, or at
+    its start where the loss has no minimum (separable data)."""
+    start = (pin.w1, pin.w2)
+    minimum = get_minimum(source, loss, start)
+    inside = framing.has_minimum(minimum, start)
+    return curvature.limits_at(
+        get_dataset(source), loss, pin.optimizer, pin.params,
+        minimum if inside else start, "the minimum" if inside else "the start",
+    )  # fmt: skip
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

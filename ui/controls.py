@@ -14,6 +14,7 @@ from landscape import optimizers
 from landscape.config import SCHEDULE_HELP, SCHEDULES
 from landscape.losses import LOSSES
 from landscape.settings import BY_NAME, LR_STOPS, ExplorerState
+from landscape.summary import number
 from ui import cache, teaching
 from ui.data import number_box, render_data
 from ui.layout import Slots
@@ -52,7 +53,29 @@ def render_controls(slots: Slots) -> tuple[ExplorerState, cache.Source, object]:
         **render_training(),
     )
     st.session_state[Key.EXPLORER] = current
+    if shown("lr") and lr_where is st.sidebar:
+        render_limits(source, current)
     return current, source, data
+
+
+def render_limits(source: cache.Source, current: ExplorerState) -> None:
+    """Where "too large" begins for this data, loss, optimizer and start: the
+    local quadratic's limits (2/lambda_max, ...), or why there is none."""
+    try:
+        found = cache.get_limits(source, current.loss, current.live)
+    except ValueError:  # a Hessian that is not finite: no hint, nothing lost
+        return
+    where = found["where"]
+    if found["max_stable_lr"] is None:
+        st.sidebar.caption(f"No stability limit at {where}: {found['reason']}.")
+        return
+    text = f"Stable below {number(found['max_stable_lr'], 3)}"
+    if found["best_lr"] is not None:
+        text += f", fastest near {number(found['best_lr'], 3)}"
+    st.sidebar.caption(
+        f"{text}, from the curvature at {where} (λ = "
+        f"{number(found['eigenvalues'][0], 3)}, {number(found['eigenvalues'][1], 3)})."
+    )
 
 
 def render_loss(task: str) -> str:

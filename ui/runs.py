@@ -204,7 +204,7 @@ def render_divergence(current: ExplorerState, source: cache.Source, runs) -> Non
             else ""
         )
         found = cache.get_stable_rate(source, current.loss, pin)
-        text = f"**{md(run.label)}** {what}{why}."
+        text = f"**{md(run.label)}** {what}{why}." + _limit_text(source, current, pin)
         if found.rate is None:
             st.warning(text + " No smaller rate down to 2⁻³⁰ of it settles either.")
             continue
@@ -219,6 +219,23 @@ def render_divergence(current: ExplorerState, source: cache.Source, runs) -> Non
             on_click=_use_rate,
             args=(run.slot, found.rate),
         )
+
+
+def _limit_text(source: cache.Source, current: ExplorerState, pin: Pin) -> str:
+    """ " lr 10 is above this loss's stability limit 2/λmax = 1.9 at the minimum."
+    when the local quadratic gives a limit the run's rate exceeds."""
+    try:
+        limits = cache.get_limits(source, current.loss, pin)
+    except ValueError:
+        return ""
+    limit = limits["max_stable_lr"]
+    if limit is None or pin.lr <= limit:
+        return ""
+    name = "2/λmax" if pin.optimizer in ("sgd", "tf1_gradient_descent") else "limit"
+    return (
+        f" lr {pin.lr:g} is above this loss's stability {name} = {number(limit, 3)}"
+        f" at {limits['where']}."
+    )
 
 
 def _use_rate(slot: int, rate: float) -> None:

@@ -18,7 +18,17 @@ if "landscape.trainer" not in sys.modules:
         "Starting TensorFlow and compiling the first runs: about 10 s, once per server."
     )
 
-from ui import cache, charts, controls, layout, panels, runs, session, teaching  # noqa: E402
+from ui import (  # noqa: E402
+    cache,
+    charts,
+    compare,
+    controls,
+    layout,
+    panels,
+    runs,
+    session,
+    teaching,
+)
 from ui.session import Key, md, shown  # noqa: E402
 
 TAGLINE = (
@@ -73,7 +83,7 @@ def main() -> None:
     current, source, data = controls.render_controls(slots)
     if not classroom:
         teaching.render_lesson_text()
-        runs.render_run_controls(current, source)
+        compare.render_run_controls(current, source)
         runs.render_notice()
     # Before the slow part, so that a shared link is always current.
     query = session.sync_url(current, uploaded=bool(source.upload))

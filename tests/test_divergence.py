@@ -10,6 +10,7 @@ import pytest
 from landscape import divergence, trainer
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
+from landscape.settings import run_config
 from tests.helpers import make_app, run, runs_table
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -78,3 +79,23 @@ def test_no_limit_is_invented_for_adam_or_for_separable_data():
     at = run(make_app(dataset="blobs", optimizer="adam"))
     (hint,) = [c.value for c in at.caption if "stability limit" in c.value]
     assert hint.startswith("No stability limit at the start: adaptive")
+
+
+def test_the_sweep_around_the_limit_crosses_it_and_the_runs_show_it():
+    at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="0.1", w1="-1"))
+    next(b for b in at.button if b.label == "Sweep around the limit").click()
+    run(at)
+    data = make_dataset("line")
+    x = data.x.astype(np.float64)
+    lam = np.linalg.eigvalsh(2 * x.T @ x / len(x))
+    limit, best = 2 / lam[1], 2 / (lam[0] + lam[1])
+    pins = at.session_state["explorer"].pins
+    rates = (0.5 * limit, 0.9 * limit, 1.1 * limit, 2 * limit, best)
+    assert [p.lr for p in pins] == sorted(float(f"{r:.3g}") for r in rates)
+    # Below the limit each settles; above it each blows up, and the page says so.
+    for p in pins:
+        t = trainer.run(data, run_config(p, "mse", 0))
+        assert divergence.blows_up(t) == (p.lr > limit), (p.lr, limit)
+    above = sum(p.lr > limit for p in pins)
+    assert above == 2
+    assert len([w for w in at.warning if "above this loss's stability" in w.value]) == 2

@@ -10,7 +10,8 @@ from landscape.data.dataset import Dataset
 from landscape.figures import animation
 from landscape.surface import Surface
 from ui import cache, layout, panels, teaching
-from ui.runs import engine_error, render_divergence
+from ui.limits import render_divergence
+from ui.runs import engine_error
 from ui.session import Key, md, shown
 
 VIEWS = ["Contour", "Playback", "3D surface"]

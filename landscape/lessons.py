@@ -30,6 +30,17 @@ LESSONS: tuple[Lesson, ...] = (
         "&w1=-1&w2=2&" + _pins("tf1_gradient_descent", (0.01, 0.6, 0.8), 40, -1, 2),
     ),
     Lesson(
+        "predict_divergence",
+        "Predict the divergence",
+        "Before you press Play, read the hint under the learning rate: for this "
+        "line and L2 loss the surface's curvature says gradient descent is stable "
+        "below 2/λmax, about 0.655. Which of 0.3, 0.6, 0.7 and 1 will settle? On a "
+        "quadratic each step multiplies the distance along the steepest direction "
+        "by |1 - lr·λmax|: below the limit it shrinks, above it grows.",
+        "dataset=line&loss=mse&optimizer=tf1_gradient_descent&lr=0.6&steps=60"
+        "&w1=-1&w2=2&" + _pins("tf1_gradient_descent", (0.3, 0.7, 1.0), 60, -1, 2),
+    ),
+    Lesson(
         "momentum",
         "Momentum overshoots and recovers",
         "The same learning rate with and without momentum 0.9. Momentum keeps a "

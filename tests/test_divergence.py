@@ -99,3 +99,16 @@ def test_the_sweep_around_the_limit_crosses_it_and_the_runs_show_it():
     above = sum(p.lr > limit for p in pins)
     assert above == 2
     assert len([w for w in at.warning if "above this loss's stability" in w.value]) == 2
+
+
+def test_the_predict_the_divergence_lesson_splits_at_the_limit_it_quotes():
+    at = run(make_app(lesson="predict_divergence"))
+    x = make_dataset("line").x.astype(np.float64)
+    limit = 2 / np.linalg.eigvalsh(2 * x.T @ x / len(x))[1]
+    assert f"about {limit:.3g}." in [i.value for i in at.info][0]
+    state = at.session_state["explorer"]
+    data = make_dataset("line")
+    for p in (state.live, *state.pins):
+        t = trainer.run(data, run_config(p, "mse", 0))
+        assert divergence.blows_up(t) == (p.lr > limit), p.lr
+    assert sorted(p.lr > limit for p in (state.live, *state.pins)) == [0, 0, 1, 1]

@@ -62,6 +62,12 @@ def get_best_rate(source: Source, loss: str, pin: Pin) -> float:
     return divergence.best_rate(get_dataset(source), cfg)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def get_hessian(source: Source, loss: str, w1: float, w2: float):
+    """The exact Hessian (2, 2) of the loss at (w1, w2), float64."""
+    return curvature.hessian(get_dataset(source), loss, (w1, w2))
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def get_limits(source: Source, loss: str, pin: Pin) -> dict:
     """The pin's rate limits from the curvature at the surface minimum, or at

@@ -25,7 +25,7 @@ CLICK_GRID = 41  # points per side of the contour's invisible click grid
 
 
 def render_charts(
-    current, surf: Surface, data: Dataset, runs, theme, view_where, arrows
+    current, surf: Surface, data: Dataset, runs, theme, view_where, arrows, quadratic
 ) -> None:
     """The chosen view; beside the contour and the 3D view, loss and data.
 
@@ -40,7 +40,7 @@ def render_charts(
         )
         st.plotly_chart(fig, key="playback", width="stretch")
         st.caption(f"Playback of every run, one step index for all views. {said}")
-        panels.render_internals(current, runs, classroom)
+        panels.render_internals(current, runs, classroom, quadratic)
         return
     left, right = st.columns([5, 3])
     with left:
@@ -48,9 +48,9 @@ def render_charts(
             fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
             st.plotly_chart(fig, key="surface3d", width="stretch")
         else:
-            render_contour(surf, data, runs, theme, arrows, classroom)
+            render_contour(surf, data, runs, theme, (arrows, quadratic), classroom)
         st.caption(f"Loss surface with every path. {said}")
-        panels.render_internals(current, runs, classroom)  # under the arrows
+        panels.render_internals(current, runs, classroom, quadratic)  # under the arrows
     with right:
         render_side(data, runs, theme, layout.SIDE_HEIGHT[classroom])
 
@@ -88,7 +88,9 @@ def render_selectors(view_where) -> str:
     return view
 
 
-def render_contour(surf: Surface, data: Dataset, runs, theme, arrows, classroom):
+def render_contour(surf: Surface, data: Dataset, runs, theme, overlays, classroom):
+    """The contour; overlays: the internals' arrows and local quadratic."""
+    arrows, quadratic = overlays
     fig = figures.contour_figure(
         surf,
         runs,
@@ -97,6 +99,7 @@ def render_contour(surf: Surface, data: Dataset, runs, theme, arrows, classroom)
         height=layout.CONTOUR_HEIGHT[classroom],
         click_grid=CLICK_GRID if shown("start") else 0,
         arrows=arrows,
+        quadratic=quadratic,
         equal=bool(st.session_state.get(Key.EQUAL)),
     )
     st.plotly_chart(
@@ -177,6 +180,17 @@ def render_range(box: framing.Box) -> framing.Box:
         return tuple(values)  # type: ignore[return-value]
 
 
+def local_quadratic(source, loss: str, live, k: int):
+    """(w, H) where the internals' step k starts, for the contour's ellipse."""
+    if live is None or k == 0:
+        return None
+    w = live.trajectory.weights[k - 1].astype(float)
+    try:
+        return w, cache.get_hessian(source, loss, float(w[0]), float(w[1]))
+    except ValueError:  # a Hessian that is not finite: no ellipse
+        return None
+
+
 def frame(current, source, runs) -> framing.Box:
     """The axis range: the start, the surface minimum and the runs that settle
     (every run with "fit all"); "lock" keeps the last range while it holds the
@@ -221,7 +235,8 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
         above = st.container() if not classroom else None
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
-        render_charts(current, surf, data, runs, theme, view_where, arrows)
+        quadratic = local_quadratic(source, current.loss, live, k)
+        render_charts(current, surf, data, runs, theme, view_where, arrows, quadratic)
         with above or st.container():
             render_divergence(current, source, runs)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]

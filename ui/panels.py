@@ -29,7 +29,7 @@ def comparison(current, source, data, runs, surf: Surface) -> api.Comparison:
     return api.Comparison(data, current.loss, surf, tuple(runs), configs, settings)
 
 
-def render_internals(current: ExplorerState, runs, classroom: bool) -> None:
+def render_internals(current: ExplorerState, runs, classroom: bool, quadratic) -> None:
     """The live run's chosen step, by the numbers: under the contour, beside the
     arrows it explains."""
     live = runs[0] if runs and runs[0].slot == 0 else None
@@ -37,7 +37,9 @@ def render_internals(current: ExplorerState, runs, classroom: bool) -> None:
         with st.expander(
             "Optimizer internals: one step, by the numbers", expanded=classroom
         ):
-            teaching.render_internals(live, current.optimizer, dict(current.params))
+            teaching.render_internals(
+                live, current.optimizer, dict(current.params), quadratic
+            )
 
 
 def render_panels(

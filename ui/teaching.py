@@ -13,6 +13,7 @@ import streamlit as st
 
 from landscape import codegen, framing, internals, lessons, links, optimizers
 from landscape.figures import Arrow, RunView
+from landscape.internals.base import tex
 from landscape.summary import number
 from ui.session import Key
 
@@ -86,8 +87,9 @@ def _clipped(arrow: Arrow, box) -> Arrow:
     return Arrow(arrow.start, found[1], arrow.color, arrow.label + " (off the chart)")
 
 
-def render_internals(run: RunView, key: str, params: dict) -> None:
-    """The chosen step: the rule, the same rule with numbers, and the state."""
+def render_internals(run: RunView, key: str, params: dict, quadratic=None) -> None:
+    """The chosen step: the rule, the same rule with numbers, the state, and
+    the curvature where the step starts (quadratic: (w, H) or None)."""
     last = len(run.trajectory.gradients)
     if last == 0:
         st.caption("This run has no steps to explain.")
@@ -118,6 +120,30 @@ def render_internals(run: RunView, key: str, params: dict) -> None:
     for line in e.filled:
         st.latex(line)
     st.caption(f"Recorded by TensorFlow: w = {_plain(run.trajectory.weights[k])}")
+    if quadratic is not None:
+        render_curvature(quadratic[1], e.numbers["eta"], key)
+
+
+def render_curvature(h, eta: float, key: str) -> None:
+    """This step's Hessian and eigenvalues, and its rate against 2/λmax (the
+    ellipse and axes on the contour are the same quadratic)."""
+    (a, b), (_, c) = np.asarray(h, np.float64)
+    low, high = np.linalg.eigvalsh(h)
+    st.markdown("**The curvature where this step starts** (the ellipse on the contour)")
+    a, b, c, low, high = (tex(v) for v in (a, b, c, low, high))
+    st.latex(
+        rf"H = \begin{{pmatrix}} {a} & {b} \\ {b} & {c} \end{{pmatrix}},\quad "
+        rf"\lambda_{{min}} = {low},\ \lambda_{{max}} = {high}"
+    )
+    low, high = np.linalg.eigvalsh(h)
+    if high > 0 and key in ("sgd", "tf1_gradient_descent"):
+        limit = 2 / high
+        side = "below" if eta < limit else "above"
+        st.caption(
+            f"Here 2/λmax = {number(limit, 4)}: this step's η = {number(eta, 4)} is "
+            f"{side} it, so along the steep axis the step "
+            + ("shrinks the distance." if side == "below" else "overshoots and grows.")
+        )
 
 
 def _plain(value) -> str:

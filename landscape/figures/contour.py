@@ -155,6 +155,7 @@ def contour_figure(
     click_grid: int = 0,
     arrows: tuple[Arrow, ...] = (),
     equal: bool = False,
+    quadratic: tuple | None = None,
 ) -> go.Figure:
     """The loss contour on log-spaced levels, the minimum and every run's path.
 
@@ -170,6 +171,8 @@ def contour_figure(
         arrows: arrows to draw on top, e.g. an optimizer step's internals.
         equal: one unit of w1 as long as one of w2, so the gradient is seen at
             right angles to the contours.
+        quadratic: (point (2,), Hessian (2, 2)): the local quadratic's ellipse
+            and eigen-axes at that point.
     """
     fig = go.Figure(_contour(surface, theme))
     fig.add_trace(_minimum(surface, theme))
@@ -181,6 +184,9 @@ def contour_figure(
     for i, arrow in enumerate(arrows):
         overlays.add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
     overlays.add_exits(fig, surface, runs, theme)
+    if quadratic is not None:
+        span = float(np.hypot(np.ptp(surface.w1), np.ptp(surface.w2)))
+        overlays.add_quadratic(fig, quadratic[0], quadratic[1], span)
     fig.update_xaxes(
         title_text=axis_title("w1", feature_names[0]),
         range=[float(surface.w1[0]), float(surface.w1[-1])],

@@ -113,3 +113,27 @@ def add_exits(fig: go.Figure, surface: Surface, runs, theme: Theme) -> None:
             borderwidth=2,
         )
         placed += 1
+
+
+def add_quadratic(fig: go.Figure, center, h, span: float) -> None:
+    """The local quadratic at a point: its level ellipse d^T H d = r^2 around the
+    point (r sized so the longer half-axis is 12% of the view's diagonal) and
+    its eigen-axes. The ellipse's long axis is the flat direction (small
+    lambda), its short one the steep direction that limits the step size."""
+    values, vectors = np.linalg.eigh(np.asarray(h, np.float64))
+    if not values[1] > 0:
+        return
+    c = np.asarray(center, np.float64)
+    positive = values[values > 0]
+    r = 0.12 * span * np.sqrt(positive.min())  # longest half-axis = 0.12 span
+    half = [r / np.sqrt(v) if v > 0 else 0.12 * span for v in values]
+    t = np.linspace(0, 2 * np.pi, 73)
+    ring = (c[:, None] + vectors[:, [0]] * half[0] * np.cos(t)
+            + vectors[:, [1]] * half[1] * np.sin(t))  # fmt: skip
+    path = "M " + " L ".join(f"{x:.6g},{y:.6g}" for x, y in ring.T) + " Z"
+    line = dict(color="#6A3D9A", width=2)
+    fig.add_shape(type="path", path=path, xref="x", yref="y", line=line)
+    for i in (0, 1):
+        a, b = c - half[i] * vectors[:, i], c + half[i] * vectors[:, i]
+        fig.add_shape(type="line", x0=a[0], y0=a[1], x1=b[0], y1=b[1],
+                      xref="x", yref="y", line=line | {"dash": "dot"})  # fmt: skip

@@ -78,7 +78,8 @@ def test_the_rate_control_says_where_too_large_begins_as_numpy_predicts():
 def test_no_limit_is_invented_for_adam_or_for_separable_data():
     at = run(make_app(dataset="blobs", optimizer="adam"))
     (hint,) = [c.value for c in at.caption if "stability limit" in c.value]
-    assert hint.startswith("No stability limit at the start: adaptive")
+    assert hint.startswith("No stability limit at the start (this loss has no minimum")
+    assert "adaptive: its step is scaled per weight" in hint
 
 
 def test_the_sweep_around_the_limit_crosses_it_and_the_runs_show_it():

@@ -77,7 +77,9 @@ def get_limits(source: Source, loss: str, pin: Pin) -> dict:
     inside = framing.has_minimum(minimum, start)
     return curvature.limits_at(
         get_dataset(source), loss, pin.optimizer, pin.params,
-        minimum if inside else start, "the minimum" if inside else "the start",
+        minimum if inside else start,
+        "the minimum" if inside else "the start (this loss has no minimum: it "
+        "keeps falling outwards, as cross-entropy does on separable data)",
     )  # fmt: skip
 
 

@@ -182,19 +182,18 @@ def _summary(command: str, out: dict) -> str:
         )
     if command == "curvature":
         lo, hi = out["eigenvalues"]
-        lines = [f"eigenvalues {lo:.6g}, {hi:.6g} at w={tuple(out['settings']['at'])}"]
-        if out["condition_number"] is not None:
-            lines.append(f"condition number {out['condition_number']:.4g}")
-        if out["max_stable_lr"] is None:
-            lines.append(f"no learning-rate limit: {out['reason']}")
-        else:
-            lines.append(
-                f"{out['settings']['optimizer']} is stable below lr "
-                f"{out['max_stable_lr']:.6g}"
-            )
-        if out["best_lr"] is not None:
-            lines.append(f"fastest near lr {out['best_lr']:.6g}")
-        return "\n".join(lines)
+        ratio, limit, best = (out[k] for k in ("condition_number", "max_stable_lr",
+                                                 "best_lr"))  # fmt: skip
+        name = out["settings"]["optimizer"]
+        parts = [
+            f"eigenvalues {lo:.6g}, {hi:.6g} at w={tuple(out['settings']['at'])}",
+            None if ratio is None else f"condition number {ratio:.4g}",
+            f"no learning-rate limit: {out['reason']}"
+            if limit is None
+            else f"{name} is stable below lr {limit:.6g}",
+            None if best is None else f"fastest near lr {best:.6g}",
+        ]
+        return "\n".join(p for p in parts if p)
     if command == "surface":
         import numpy as np
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import tensorflow as tf
 
@@ -18,38 +16,35 @@ CELLS_PER_BLOCK = 1 << 22
 # Optimizers whose step is lr * m_hat / diag(P), with P from the recorded state.
 ADAM_FAMILY = ("adam", "adamw", "nadam", "adamax", "tf1_adam")
 
-_FUNCTIONS: dict[tuple[str, str], tf.types.experimental.GenericFunction] = {}
-_LOCK = threading.Lock()
+
+def _evaluate(loss: str, task: str):
+    """(k, 2) weights -> (k, 2, 2) Hessians, for one loss and task."""
+
+    def evaluate(x, y, mask, w):
+        # The loss is mean_i f(z_i) over the real rows, z = x . w, so
+        # H = sum_i mask_i f''(z_i) x_i x_i^T / sum(mask): the logits are
+        # linear in w and add no curvature of their own. f'' is
+        # TensorFlow's own second derivative of losses.per_example,
+        # by two nested tapes on z (elementwise, so the gradient of the
+        # summed first derivative is each example's second).
+        z = losses.logits(x, w)
+        with tf.GradientTape() as outer:
+            outer.watch(z)
+            with tf.GradientTape() as inner:
+                inner.watch(z)
+                each = losses.per_example(loss, task, y, z)
+            first = tf.reduce_sum(inner.gradient(each, z))
+        second = outer.gradient(first, z)
+        # float32 like the trainer's loss; summed in float64.
+        c = tf.cast(second * mask, tf.float64)
+        x64 = tf.cast(x, tf.float64)
+        total = tf.reduce_sum(tf.cast(mask, tf.float64))
+        return tf.einsum("kn,ni,nj->kij", c, x64, x64) / total
+
+    return evaluate
 
 
-def _compiled(loss: str, task: str):
-    """One XLA function per loss and task: (k, 2) weights -> (k, 2, 2) Hessians."""
-    with _LOCK:
-        if (loss, task) not in _FUNCTIONS:
-
-            def evaluate(x, y, mask, w):
-                # The loss is mean_i f(z_i) over the real rows, z = x . w, so
-                # H = sum_i mask_i f''(z_i) x_i x_i^T / sum(mask): the logits are
-                # linear in w and add no curvature of their own. f'' is
-                # TensorFlow's own second derivative of losses.per_example,
-                # by two nested tapes on z (elementwise, so the gradient of the
-                # summed first derivative is each example's second).
-                z = losses.logits(x, w)
-                with tf.GradientTape() as outer:
-                    outer.watch(z)
-                    with tf.GradientTape() as inner:
-                        inner.watch(z)
-                        each = losses.per_example(loss, task, y, z)
-                    first = tf.reduce_sum(inner.gradient(each, z))
-                second = outer.gradient(first, z)
-                # float32 like the trainer's loss; summed in float64.
-                c = tf.cast(second * mask, tf.float64)
-                x64 = tf.cast(x, tf.float64)
-                total = tf.reduce_sum(tf.cast(mask, tf.float64))
-                return tf.einsum("kn,ni,nj->kij", c, x64, x64) / total
-
-            _FUNCTIONS[loss, task] = tf.function(evaluate, jit_compile=True)
-        return _FUNCTIONS[loss, task]
+_compiled = losses.compiled_per_loss(_evaluate)
 
 
 def hessians(data: Dataset, loss: str, weights: np.ndarray) -> np.ndarray:

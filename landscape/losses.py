@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import tensorflow as tf
 
 # Re-exported beside LOSSES: the tasks check_loss fits a loss to.
@@ -107,3 +109,22 @@ def mean_loss(
     """
     each = per_example(loss, task, labels, logits(x, w))
     return tf.math.reduce_sum(each * mask, axis=-1) / tf.math.reduce_sum(mask)
+
+
+def compiled_per_loss(build):
+    """One XLA-compiled function per (loss, task), built on first use and kept.
+
+    build(loss, task) returns the Python function to compile. A lock, because
+    Streamlit's session threads may ask for the same one at once, and each
+    tf.function compiles on its own.
+    """
+    functions: dict[tuple[str, str], object] = {}
+    lock = threading.Lock()
+
+    def get(loss: str, task: str):
+        with lock:
+            if (loss, task) not in functions:
+                functions[loss, task] = tf.function(build(loss, task), jit_compile=True)
+            return functions[loss, task]
+
+    return get

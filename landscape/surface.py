@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,20 +32,16 @@ class Surface:
         return float(self.w1[j]), float(self.w2[i]), float(self.loss[i, j])
 
 
-_FUNCTIONS: dict[tuple[str, str], tf.types.experimental.GenericFunction] = {}
-_LOCK = threading.Lock()
+def _evaluate(loss: str, task: str):
+    """The mean loss at weights w; XLA fuses logits, loss and mean."""
+
+    def evaluate(x, y, mask, w):
+        return losses.mean_loss(loss, task, y, x, w, mask)
+
+    return evaluate
 
 
-def _compiled(loss: str, task: str):
-    """One XLA function per loss and task; XLA fuses logits, loss and mean."""
-    with _LOCK:
-        if (loss, task) not in _FUNCTIONS:
-
-            def evaluate(x, y, mask, w):
-                return losses.mean_loss(loss, task, y, x, w, mask)
-
-            _FUNCTIONS[loss, task] = tf.function(evaluate, jit_compile=True)
-        return _FUNCTIONS[loss, task]
+_compiled = losses.compiled_per_loss(_evaluate)
 
 
 def check_range(name: str, lo: float, hi: float) -> tuple[float, float]:

@@ -4,9 +4,8 @@
 # is landscape.figures.theme's; the playback figure is landscape.figures.animation's,
 # imported only where it is used.
 from landscape.figures.charts import data_figure, loss_figure
-from landscape.figures.contour import contour_figure
+from landscape.figures.contour import contour_figure, surface3d_figure
 from landscape.figures.overlays import Arrow
-from landscape.figures.surface3d import surface3d_figure
 from landscape.figures.theme import CLASSROOM, SCREEN, RunView, Theme
 
 __all__ = [

@@ -10,8 +10,9 @@ from landscape import fit
 from landscape.data.dataset import Dataset
 from landscape.figures import backdrop, overlays
 from landscape.figures.charts import data_figure, loss_line, target_name
-from landscape.figures.contour import contour_figure, path_casing, path_line
+from landscape.figures.contour import contour_figure, path_line
 from landscape.figures.controls import MAX_FRAMES, add_controls, frame_steps, margins
+from landscape.figures.overlays import path_casing
 from landscape.figures.theme import (
     SCREEN,
     RunView,

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from landscape import framing
-from landscape.figures.theme import Theme
+from landscape.figures.theme import RunView, Theme, casing
 from landscape.surface import Surface
 
 
@@ -137,3 +137,28 @@ def add_quadratic(fig: go.Figure, center, h, span: float) -> None:
         a, b = c - half[i] * vectors[:, i], c + half[i] * vectors[:, i]
         fig.add_shape(type="line", x0=a[0], y0=a[1], x1=b[0], y1=b[1],
                       xref="x", yref="y", line=line | {"dash": "dot"})  # fmt: skip
+
+
+def equal_scale(fig: go.Figure, x: str = "x", y: str = "y") -> None:
+    """One unit of w1 drawn as long as one of w2 (the plot area shrinks to fit)."""
+    fig.update_layout(
+        {f"yaxis{y[1:]}": dict(scaleanchor=x, scaleratio=1, constrain="domain"),
+         f"xaxis{x[1:]}": dict(constrain="domain")}
+    )  # fmt: skip
+
+
+def path_casing(run: RunView, theme: Theme, opacity: float = 1.0) -> go.Scatter:
+    """The contrasting line under a run's path (see theme.casing); not in the
+    legend, and toggled with the run."""
+    t = run.trajectory
+    return go.Scatter(
+        x=t.weights[:, 0],
+        y=t.weights[:, 1],
+        mode="lines",
+        line=dict(color=casing(run.color), width=theme.line + 2),
+        opacity=opacity,
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=run.label,
+        name="",
+    )

@@ -126,3 +126,32 @@ def describe(h, optimizer: str, params: dict[str, float], loss: str, task: str) 
         "best_lr": best,
         "reason": reason,
     }
+
+
+ADAM_FAMILY = ("adam", "adamw", "nadam", "adamax", "tf1_adam")
+
+
+def edge_of_stability(optimizer: str, params: dict, rates: np.ndarray):
+    """The sharpness above which a step at each rate is unstable, per step.
+
+    Gradient descent: 2/lr; heavy-ball momentum: (2 + 2b)/lr; Nesterov:
+    (2 + 2b)/((1 + 2b) lr) (see `stability`). The Adam family is compared on
+    its preconditioned sharpness, with (2 + 2 beta_1)/((1 - beta_1) lr)
+    (Cohen et al. 2022). None for the other optimizers.
+
+    Args:
+        optimizer: a registry key; params: its resolved hyperparameters.
+        rates: (m,) the learning rate of each step.
+    """
+    rates = np.asarray(rates, np.float64)
+    if optimizer in GRADIENT_DESCENT:
+        return 2 / rates
+    b = float(params.get("momentum", 0.0))
+    if optimizer == "momentum":
+        return (2 + 2 * b) / rates
+    if optimizer == "nesterov":
+        return (2 + 2 * b) / ((1 + 2 * b) * rates)
+    if optimizer in ADAM_FAMILY:
+        b1 = float(params.get("beta_1", params.get("beta1", 0.9)))
+        return (2 + 2 * b1) / ((1 - b1) * rates)
+    return None

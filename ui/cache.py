@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from landscape import curvature, divergence, framing, surface, trainer
+from landscape import (
+    curvature,
+    divergence,
+    framing,
+    optimizers,
+    stability,
+    surface,
+    trainer,
+)
 from landscape.data import presets
 from landscape.data.dataset import Dataset
 from landscape.settings import Pin, run_config
@@ -66,6 +74,22 @@ def get_best_rate(source: Source, loss: str, pin: Pin) -> float:
 def get_hessian(source: Source, loss: str, w1: float, w2: float):
     """The exact Hessian (2, 2) of the loss at (w1, w2), float64."""
     return curvature.hessian(get_dataset(source), loss, (w1, w2))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_sharpness(source: Source, loss: str, pin: Pin):
+    """(sharpness (m+1,), edge of stability (m,) or None, "lambda_max" or
+    "preconditioned") along the pin's run: its Hessians after the run, batched."""
+
+    traj = get_run(source, loss, pin)
+    hypers = optimizers.get(pin.optimizer).resolve(dict(pin.params))
+    found = curvature.sharpness_along(
+        get_dataset(source), loss, pin.optimizer, hypers, traj
+    )
+    edge = stability.edge_of_stability(pin.optimizer, hypers, traj.learning_rates)
+    if "preconditioned_sharpness" in found:
+        return found["preconditioned_sharpness"], edge, "preconditioned"
+    return found["sharpness"], edge, "lambda_max"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

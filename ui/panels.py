@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from landscape import api
+from landscape import api, figures
 from landscape.settings import ExplorerState
 from landscape.surface import Surface
 from ui import cache, exports, teaching
 from ui.data import describe_source
-from ui.runs import run_configs
+from ui.runs import run_configs, slots
 from ui.session import Key, shown
 
 
@@ -42,11 +42,32 @@ def render_internals(current: ExplorerState, runs, classroom: bool, quadratic) -
             )
 
 
+def render_sharpness(current: ExplorerState, source, runs, classroom: bool) -> None:
+    """λmax of the Hessian at every step (P⁻¹H for the Adam family), against the
+    sharpness above which that step's rate is unstable (2/lr for gradient
+    descent): full-batch training drifts up to it (Cohen et al. 2021)."""
+    pins = dict(slots(current))
+    curves = [cache.get_sharpness(source, current.loss, pins[r.slot]) for r in runs]
+    theme = figures.CLASSROOM if classroom else figures.SCREEN
+    fig = figures.sharpness_figure(runs, curves, theme)
+    st.plotly_chart(fig, key="sharpness", width="stretch")
+    st.caption(
+        "Sharpness per step: the exact Hessian's largest eigenvalue along each "
+        "path (for Adam-like optimizers, that of P⁻¹H with P their own "
+        "preconditioner); dotted, the limit the step's rate sets, 2/lr for "
+        "gradient descent. Above it, a step overshoots along the steep direction."
+    )
+
+
 def render_panels(
     current: ExplorerState, source: cache.Source, data, runs, surf, classroom: bool
 ) -> None:
     if surf is None or not runs:
         return
+    with st.expander("Sharpness along the runs: the edge of stability"):
+        # Only on request: an expander's body runs on every rerun, closed or not.
+        if st.toggle("Compute the curvature along every run", key=Key.SHARPNESS_ON):
+            render_sharpness(current, source, runs, classroom)
     with st.expander("Export: PNG, SVG, HTML, GIF, MP4, CSV, JSON"):
         exports.render_exports(comparison(current, source, data, runs, surf), classroom)
     if shown("code"):

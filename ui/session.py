@@ -41,6 +41,7 @@ class Key(StrEnum):
     CLICKED = "clicked"  # a click set the start: keep the axis range
     STEP = "internals_step"  # the step the internals panel explains
     CODE_ON = "code_on"
+    SHARPNESS_ON = "sharpness_on"
     CODE_RUN = "code_run"
     LINK_HIDE = "link_hide"
     EXPORT_KIND = "export_kind"

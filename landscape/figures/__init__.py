@@ -3,7 +3,7 @@
 # The only package that imports Plotly. Styling (palette, symbols, axis helpers)
 # is landscape.figures.theme's; the playback figure is landscape.figures.animation's,
 # imported only where it is used.
-from landscape.figures.charts import data_figure, loss_figure
+from landscape.figures.charts import data_figure, loss_figure, sharpness_figure
 from landscape.figures.contour import contour_figure, surface3d_figure
 from landscape.figures.overlays import Arrow
 from landscape.figures.theme import CLASSROOM, SCREEN, RunView, Theme
@@ -17,5 +17,6 @@ __all__ = [
     "contour_figure",
     "data_figure",
     "loss_figure",
+    "sharpness_figure",
     "surface3d_figure",
 ]

@@ -144,3 +144,37 @@ def data_figure(
         title = "Data (y against x1) and each run's predictions"
     fig.update_layout(showlegend=legend, title=dict(text=title))
     return style(fig, theme, height)
+
+
+def sharpness_figure(
+    runs: list[RunView],
+    curves: list[tuple[np.ndarray, np.ndarray | None, str]],
+    theme: Theme = SCREEN,
+    height: int = 340,
+) -> go.Figure:
+    """Each run's sharpness per step, with the edge of stability its rate sets.
+
+    Args:
+        runs: the runs, for their styles.
+        curves: per run, (sharpness (m+1,), threshold (m,) or None, what the
+            sharpness is: "lambda_max" or "preconditioned").
+    """
+    fig = go.Figure()
+    for run, (sharp, edge, what) in zip(runs, curves):
+        name = f"{run.label}: {'P⁻¹H' if what == 'preconditioned' else 'λmax'}"
+        fig.add_trace(
+            go.Scatter(y=sharp, mode="lines", name=name, line=run.line(theme),
+                       legendgroup=run.label)
+        )  # fmt: skip
+        if edge is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=np.arange(1, len(edge) + 1), y=edge, mode="lines",
+                    name=f"{run.label}: edge of stability", legendgroup=run.label,
+                    line=dict(color=run.color, width=1.5, dash="dot"), opacity=0.7,
+                )
+            )  # fmt: skip
+    fig.update_xaxes(title_text="step")
+    fig.update_yaxes(title_text="sharpness", type="log")
+    fig.update_layout(title=dict(text="Sharpness per step, and 2/lr (dotted)"))
+    return style(fig, theme, height)

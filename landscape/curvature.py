@@ -7,14 +7,12 @@ import tensorflow as tf
 
 from landscape import losses, optimizers
 from landscape.data.dataset import Dataset, padded, padded_size
+from landscape.stability import ADAM_FAMILY
 from landscape.stability import stability as stability  # re-exported
 
 # Rows of weights per compiled call times padded examples: bounds the (rows, n)
 # intermediates the tapes keep, so 1,001 rows over 100,000 examples stay small.
 CELLS_PER_BLOCK = 1 << 22
-
-# Optimizers whose step is lr * m_hat / diag(P), with P from the recorded state.
-ADAM_FAMILY = ("adam", "adamw", "nadam", "adamax", "tf1_adam")
 
 
 def _evaluate(loss: str, task: str):

@@ -14,6 +14,11 @@ SEARCH_GRID = 61
 MAX_DOUBLINGS = 3  # a box grows at most 8x to take in a path that leaves it
 
 
+def search_radius(start: tuple[float, float]) -> float:
+    """Half the side of the square estimate_minimum searches: it holds the start."""
+    return max(6.0, 1.5 * max(abs(start[0]), abs(start[1])))
+
+
 def estimate_minimum(data: Dataset, loss: str, start: tuple[float, float]):
     """The lowest point of a coarse surface over a broad square around the origin.
 
@@ -21,7 +26,7 @@ def estimate_minimum(data: Dataset, loss: str, start: tuple[float, float]):
     point on the square's edge, in the right direction, which is what a view
     needs.
     """
-    radius = max(6.0, 1.5 * max(abs(start[0]), abs(start[1])))
+    radius = search_radius(start)
     coarse = loss_surface(data, loss, (-radius, radius), (-radius, radius), SEARCH_GRID)
     w1, w2, _ = coarse.minimum
     return w1, w2
@@ -143,6 +148,6 @@ def exit_point(box: Box, path: np.ndarray) -> tuple[int, np.ndarray] | None:
 def has_minimum(minimum: tuple[float, float], start: tuple[float, float]) -> bool:
     """False when estimate_minimum stopped at its search square's edge: the loss
     keeps falling outwards (cross-entropy on separable data has no minimum)."""
-    radius = max(6.0, 1.5 * max(abs(start[0]), abs(start[1])))
+    radius = search_radius(start)
     step = 2 * radius / (SEARCH_GRID - 1)
     return max(abs(minimum[0]), abs(minimum[1])) < radius - step / 2

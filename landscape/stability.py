@@ -6,6 +6,8 @@ import numpy as np
 
 GRADIENT_DESCENT = ("sgd", "tf1_gradient_descent")
 MOMENTUM = ("momentum", "nesterov")
+# Optimizers whose step is lr * m_hat / diag(P), with P from the recorded state.
+ADAM_FAMILY = ("adam", "adamw", "nadam", "adamax", "tf1_adam")
 
 ADAPTIVE_REASON = (
     "adaptive: its step is scaled per weight by its own history, so no single "
@@ -126,9 +128,6 @@ def describe(h, optimizer: str, params: dict[str, float], loss: str, task: str) 
         "best_lr": best,
         "reason": reason,
     }
-
-
-ADAM_FAMILY = ("adam", "adamw", "nadam", "adamax", "tf1_adam")
 
 
 def edge_of_stability(optimizer: str, params: dict, rates: np.ndarray):

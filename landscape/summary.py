@@ -25,9 +25,16 @@ def number(value: float | None, digits: int = 4) -> str:
         return f"{value:,.0f}"
     if value == 0 or 1e-3 <= abs(value) < 1e3:
         return f"{value:.{digits}g}"
+    mantissa, exponent = scientific(value, digits)
+    return f"{mantissa} × 10{str(exponent).translate(SUPERSCRIPT)}"
+
+
+def scientific(value: float, digits: int) -> tuple[str, int]:
+    """value as (mantissa text, power of ten), digits significant, no trailing
+    zeros: 2.98249e13 -> ("2.982", 13) with 4 digits. Shared by the page's
+    text and the internals' LaTeX."""
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return mantissa.rstrip("0").rstrip("."), int(exponent)
 
 
 def summary_row(label: str, t: Trajectory, surface: Surface) -> dict[str, str]:

@@ -11,7 +11,7 @@ from landscape.figures import animation
 from landscape.surface import Surface
 from ui import cache, layout, panels, teaching
 from ui.limits import render_divergence
-from ui.runs import engine_error
+from ui.runs import engine_error, live_run
 from ui.session import Key, md, shown
 
 VIEWS = ["Contour", "Playback", "3D surface"]
@@ -227,7 +227,7 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
         return None
     classroom = view_where is not None
     theme = figures.CLASSROOM if classroom else figures.SCREEN
-    live = runs[0] if runs and runs[0].slot == 0 else None
+    live = live_run(runs)
     k = teaching.chosen_step(live) if shown("internals") and live else 0
     with charts_area:
         # Above the charts on a screen; under them in classroom mode, where the

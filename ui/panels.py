@@ -9,7 +9,7 @@ from landscape.settings import ExplorerState
 from landscape.surface import Surface
 from ui import cache, exports, teaching
 from ui.data import describe_source
-from ui.runs import run_configs, slots
+from ui.runs import live_run, run_configs, slots
 from ui.session import Key, shown
 
 
@@ -32,7 +32,7 @@ def comparison(current, source, data, runs, surf: Surface) -> api.Comparison:
 def render_internals(current: ExplorerState, runs, classroom: bool, quadratic) -> None:
     """The live run's chosen step, by the numbers: under the contour, beside the
     arrows it explains."""
-    live = runs[0] if runs and runs[0].slot == 0 else None
+    live = live_run(runs)
     if shown("internals") and live is not None:
         with st.expander(
             "Optimizer internals: one step, by the numbers", expanded=classroom

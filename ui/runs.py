@@ -83,6 +83,11 @@ def collect_runs(current: ExplorerState, source: cache.Source) -> list[RunView]:
     return views
 
 
+def live_run(runs: list[RunView]) -> RunView | None:
+    """The live run among those drawn (style slot 0), or None if it failed."""
+    return runs[0] if runs and runs[0].slot == 0 else None
+
+
 def run_labels(pins: list[Pin]) -> list[str]:
     """Each run's legend label, the live run (first) marked. Different runs that
     would read the same say their start, or else their settings; the same run

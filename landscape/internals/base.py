@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape.summary import scientific
+
 # fill(n, h) writes the step's new values into n (at least n["w_new"]) and
 # returns the rule's lines with the numbers in: n holds w, g, eta, t and the
 # state before the step; h the run's hyperparameters.
@@ -34,9 +36,8 @@ def tex(v: float) -> str:
     (not 1.32986e-06, which LaTeX typesets as "1.32986e − 06")."""
     if v == 0 or not np.isfinite(v) or 1e-3 <= abs(v) < 1e5:
         return f"{v:.6g}"
-    mantissa, exponent = f"{v:.5e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    mantissa, exponent = scientific(v, 6)
+    return rf"{mantissa} \times 10^{{{exponent}}}"
 
 
 def vec(a) -> str:

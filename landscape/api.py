@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from landscape import export, figures, framing, trainer
+from landscape import curvature, export, figures, framing, trainer
 from landscape.config import RunConfig
 from landscape.data.dataset import Dataset
 from landscape.data.presets import PRESETS
@@ -74,6 +74,14 @@ class Comparison:
     def __post_init__(self) -> None:
         if self.data_settings is None:
             object.__setattr__(self, "data_settings", data_settings(self.dataset))
+
+    def with_curvature(self) -> tuple[figures.RunView, ...]:
+        """The runs with the curvature along each recorded (curvature.record),
+        as the step tables carry it."""
+        return tuple(
+            replace(run, trajectory=curvature.record(self.dataset, cfg, run.trajectory))
+            for run, cfg in zip(self.runs, self.configs)
+        )
 
     def figure(self, classroom: bool = False, height: int = 620):
         """The contour with every path: a plotly go.Figure."""
@@ -187,10 +195,11 @@ def render(
     """
     check_output(f"comparison.{fmt}", width, height, frames, fps)
     if fmt in ("csv", "json"):
+        runs = comp.with_curvature()
         if fmt == "csv":
-            return export.to_csv(comp.runs)
+            return export.to_csv(runs)
         per_run = [config_settings(c) for c in comp.configs]
-        return export.to_json(comp.runs, comp.settings(), per_run)
+        return export.to_json(runs, comp.settings(), per_run)
     if fmt in ("gif", "mp4"):
         encode = movie.to_gif if fmt == "gif" else movie.to_mp4
         theme = figures.CLASSROOM if classroom else figures.SCREEN

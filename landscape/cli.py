@@ -82,9 +82,7 @@ def _data_settings(args, data) -> dict:
 
 
 def _train(args) -> dict:
-    import numpy as np
-
-    from landscape import curvature, optimizers, runspec, trainer
+    from landscape import curvature, export, optimizers, runspec, trainer
     from landscape.config import RunConfig, Schedule, make_params
 
     data = _dataset(args)
@@ -103,29 +101,13 @@ def _train(args) -> dict:
         batch_size=args.batch_size,
         seed=args.seed,
     )
-    traj = trainer.run(data, cfg)
-    curved = curvature.sharpness_along(
-        data, cfg.loss, cfg.optimizer, spec.resolve(cfg.param_dict), traj
-    )
+    traj = curvature.record(data, cfg, trainer.run(data, cfg))
     settings = (
         _data_settings(args, data)
         | runspec.config_settings(cfg)
         | {"xla": traj.compiled}
     )
-    return {
-        "weights": traj.weights.tolist(),
-        "losses": traj.losses.tolist(),
-        "gradients": traj.gradients.tolist(),
-        "learning_rates": traj.learning_rates.tolist(),
-        "state": {k: v.tolist() for k, v in traj.state.items()},
-        "diverged_at": traj.diverged_at,
-        # null where not finite: row 0 of preconditioned_sharpness has no P yet
-        **{
-            k: [v if np.isfinite(v) else None for v in a.tolist()]
-            for k, a in curved.items()
-        },
-        "settings": settings,
-    }
+    return export.trajectory_fields(traj) | {"settings": settings}
 
 
 def _curvature(args) -> dict:

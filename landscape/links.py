@@ -13,10 +13,16 @@ from dataclasses import dataclass, replace
 from landscape import optimizers
 from landscape.lessons import BY_KEY as LESSONS
 from landscape.runspec import MAX_RUNS, format_run, split_run
-from landscape.settings import RUN_SETTINGS, SETTINGS, ExplorerState, Pin
+from landscape.settings import (
+    APP_MAX_STEPS,
+    RUN_SETTINGS,
+    SETTINGS,
+    ExplorerState,
+    Pin,
+)
 
 Query = Mapping[str, list[str]]  # parameter name -> every value given for it
-VIEW_KEYS = {"classroom", "hide", "lesson", "view"}  # read by parse_view
+VIEW_KEYS = {"classroom", "hide", "lesson", "view", "sharpness", "step"}  # parse_view
 VIEWS = {"contour": "Contour", "playback": "Playback", "3d": "3D surface"}
 # Controls a lesson link can hide (hide=a,b,c), as TensorFlow Playground does.
 HIDEABLE = ("dataset", "upload", "samples", "noise", "seed", "loss", "optimizer",
@@ -176,17 +182,23 @@ class ViewState:
     hide: frozenset[str] = frozenset()
     lesson: str = ""  # a built-in lesson whose text to show
     view: str = ""  # a key of VIEWS; "" for the mode's own first view
+    sharpness: bool = False  # the sharpness chart along the runs is on
+    step: int | None = None  # the live run's step the internals and ellipse show
 
 
 def parse_view(query: Query) -> tuple[ViewState, list[str]]:
-    """classroom=1 and hide=a,b from the URL; unknown values warn and are ignored."""
+    """classroom=1, hide=a,b, lesson, view, sharpness=1 and step=K from the URL;
+    unknown values warn and are ignored."""
     warnings = []
-    flag = (query.get("classroom") or ["0"])[-1].strip().lower()
-    if flag not in ("0", "1", "true", "false", ""):
+    classroom = _flag(query, "classroom", warnings)
+    sharpness = _flag(query, "sharpness", warnings)
+    step = (query.get("step") or [""])[-1].strip()
+    if step and not (step.isdigit() and 1 <= int(step) <= APP_MAX_STEPS):
         warnings.append(
-            f"URL parameter classroom={flag[:20]!r} is not valid (1 or 0); "
-            "using 0 instead."
+            f"URL parameter step={step[:20]!r} is not a step (a whole number "
+            f"from 1 to {APP_MAX_STEPS}); using step 1 instead."
         )
+        step = ""
     hide = set()
     for text in query.get("hide", []):
         for name in filter(None, (part.strip() for part in text.split(","))):
@@ -211,4 +223,17 @@ def parse_view(query: Query) -> tuple[ViewState, list[str]]:
             f"{', '.join(VIEWS)}."
         )
         view = ""
-    return ViewState(flag in ("1", "true"), frozenset(hide), lesson, view), warnings
+    state = ViewState(classroom, frozenset(hide), lesson, view, sharpness,
+                      int(step) if step else None)  # fmt: skip
+    return state, warnings
+
+
+def _flag(query: Query, name: str, warnings: list[str]) -> bool:
+    """An on/off URL parameter: 1/true or 0/false; anything else warns, off."""
+    flag = (query.get(name) or ["0"])[-1].strip().lower()
+    if flag not in ("0", "1", "true", "false", ""):
+        warnings.append(
+            f"URL parameter {name}={flag[:20]!r} is not valid (1 or 0); "
+            "using 0 instead."
+        )
+    return flag in ("1", "true")

@@ -17,6 +17,13 @@ class Trajectory:
     used. state: the optimizer's per-weight state after each step, name ->
     (m, 2) or (m,). m is the steps asked for, or fewer if the run diverged:
     diverged_at is then the first step whose weights or loss were not finite.
+
+    The curvature along the run, filled in after it by curvature.record (None
+    until then): sharpness and sharpness_min (m+1,), lambda_max and lambda_min
+    of the exact Hessian at each row of weights; preconditioned_sharpness
+    (m+1,), for the Adam family only, lambda_max of P^-1 H with P the
+    optimizer's own diagonal preconditioner after the step that led to the row
+    (row 0 NaN: before a step there is no P).
     """
 
     weights: np.ndarray
@@ -26,6 +33,14 @@ class Trajectory:
     state: dict
     diverged_at: int | None
     compiled: bool  # True when XLA compiled the loop
+    sharpness: np.ndarray | None = None
+    sharpness_min: np.ndarray | None = None
+    preconditioned_sharpness: np.ndarray | None = None
+
+    def curvature(self) -> dict[str, np.ndarray]:
+        """The curvature columns recorded, name -> (m+1,); empty if none."""
+        names = ("sharpness", "sharpness_min", "preconditioned_sharpness")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
 def assemble(cfg, parts, last, slots, state_vars, compiled) -> Trajectory:

@@ -61,3 +61,38 @@ def test_the_sharpness_chart_shows_numpys_lambda_max_and_two_over_the_rate():
     np.testing.assert_allclose(decode(traces[3]["y"]), 3.8 / (0.1 * 0.1), rtol=1e-6)
     adam = decode(traces[2]["y"])
     assert np.isnan(adam[0]) and np.isfinite(adam[1:]).all()
+
+
+def test_a_link_opens_the_sharpness_chart_at_its_step_and_the_url_keeps_both():
+    at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="0.5",
+                      steps="40", sharpness="1", step="7"))  # fmt: skip
+    fig = chart(at, "sharpness")
+    (mark,) = [s for s in fig["layout"]["shapes"] if s["type"] == "line"]
+    assert mark["x0"] == mark["x1"] == 7  # the step the link names, marked
+    assert at.slider(key="internals_step").value == 7
+    assert at.query_params["sharpness"] == "1" and at.query_params["step"] == "7"
+    at.toggle(key="sharpness_on").set_value(False)
+    at.slider(key="internals_step").set_value(1)
+    run(at)
+    assert "sharpness" not in at.query_params and "step" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    ("query", "warning"),
+    [
+        ({"sharpness": "yes"}, "URL parameter sharpness='yes' is not valid (1 or 0)"),
+        ({"step": "0"}, "URL parameter step='0' is not a step"),
+        ({"step": "x9"}, "URL parameter step='x9' is not a step"),
+    ],
+)
+def test_bad_sharpness_and_step_in_a_link_warn_in_one_line(query, warning):
+    at = run(make_app(**query))
+    (shown,) = [w.value for w in at.warning if warning in w.value]
+    assert "\n" not in shown.strip()
+    assert "sharpness" not in at.query_params and "step" not in at.query_params
+
+
+def test_a_step_beyond_the_run_is_clamped_to_its_last():
+    at = run(make_app(dataset="line", loss="mse", steps="10", step="500"))
+    assert at.slider(key="internals_step").value == 10
+    assert at.query_params["step"] == "10"

@@ -22,11 +22,12 @@ import streamlit  # noqa: F401  (its import changes Plotly's default template)
 from PIL import Image
 
 import landscape
-from landscape import api, cli, export, figures, runspec
+from landscape import api, cli, curvature, export, figures, runspec, stability
 from landscape.data.presets import make_dataset
 from landscape.export import markers, movie, raster
 from landscape.figures import theme
 from landscape.figures.controls import frame_steps
+from tests.test_curvature import numpy_hessian_cross_entropy
 
 RUNS = ["adam lr=0.1 steps=30", "sgd lr=0.5 steps=40 w1=-3 w2=3"]
 SIZE = (640, 400)
@@ -254,6 +255,41 @@ def test_json_round_trips_every_step_exactly(comp):
         for name, values in t.state.items():
             assert np.array_equal(np.float32(record["state"][name]), values), name
         assert record["settings"]["learning_rate"] == cfg.learning_rate
+        # The curvature along the run, at each row of weights: NumPy's
+        # eigenvalues of X^T S X / n there.
+        values = np.linalg.eigvalsh(
+            numpy_hessian_cross_entropy(comp.dataset.x, t.weights)
+        )
+        np.testing.assert_allclose(record["sharpness"], values[:, 1], rtol=1e-4)
+        np.testing.assert_allclose(record["sharpness_min"], values[:, 0], rtol=1e-4)
+        if cfg.optimizer in stability.ADAM_FAMILY:
+            pre = record["preconditioned_sharpness"]
+            assert pre[0] is None and all(v > 0 for v in pre[1:])
+        else:
+            assert "preconditioned_sharpness" not in record
+
+
+def test_csv_carries_the_curvature_of_every_row(comp):
+    text = api.render(comp, "csv").decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    header = text.splitlines()[0].split(",")
+    assert header[-3:] == ["sharpness", "sharpness_min", "preconditioned_sharpness"]
+    for run in comp.runs:
+        t, label = run.trajectory, run.label
+        values = np.linalg.eigvalsh(
+            numpy_hessian_cross_entropy(comp.dataset.x, t.weights)
+        )
+        got = np.float64([r["sharpness"] for r in rows if r["run"] == label])
+        np.testing.assert_allclose(got, values[:, 1], rtol=1e-4)
+
+
+def test_recording_the_curvature_twice_changes_nothing(comp):
+    run, cfg = comp.runs[0], comp.configs[0]
+    assert run.trajectory.curvature() == {}  # the engine's run has none
+    once = curvature.record(comp.dataset, cfg, run.trajectory)
+    assert set(once.curvature()) >= {"sharpness", "sharpness_min"}
+    assert curvature.record(comp.dataset, cfg, once) is once
+    assert np.array_equal(once.weights, run.trajectory.weights)
 
 
 def test_steps_table_leaves_the_start_row_blank(comp):

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from landscape import trainer
 from landscape.config import RunConfig
 from landscape.data import presets
+from tests.test_curvature import numpy_hessian_cross_entropy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +52,14 @@ def test_csv_download_holds_every_step_of_the_shown_runs(at):
     assert len(mine) == 21 and len(rows) == 21 + 11
     got = np.array([[float(r["w1"]), float(r["w2"])] for r in mine], np.float32)
     np.testing.assert_array_equal(got, live.weights)
+    # The curvature columns: the exact Hessian's eigenvalues at each row,
+    # against NumPy's closed form; Adam's P^-1 H blank before the first step.
+    values = np.linalg.eigvalsh(numpy_hessian_cross_entropy(data.x, live.weights))
+    for name, column in (("sharpness", 1), ("sharpness_min", 0)):
+        got = np.array([float(r[name]) for r in mine])
+        np.testing.assert_allclose(got, values[:, column], rtol=1e-4)
+    pre = [r["preconditioned_sharpness"] for r in mine]
+    assert pre[0] == "" and all(float(v) > 0 for v in pre[1:])
 
 
 def test_png_download_is_the_requested_size_and_not_flat(at):

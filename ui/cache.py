@@ -80,16 +80,13 @@ def get_hessian(source: Source, loss: str, w1: float, w2: float):
 def get_sharpness(source: Source, loss: str, pin: Pin):
     """(sharpness (m+1,), edge of stability (m,) or None, "lambda_max" or
     "preconditioned") along the pin's run: its Hessians after the run, batched."""
-
-    traj = get_run(source, loss, pin)
+    cfg = run_config(pin, loss, source.seed)
+    traj = curvature.record(get_dataset(source), cfg, get_run(source, loss, pin))
     hypers = optimizers.get(pin.optimizer).resolve(dict(pin.params))
-    found = curvature.sharpness_along(
-        get_dataset(source), loss, pin.optimizer, hypers, traj
-    )
     edge = stability.edge_of_stability(pin.optimizer, hypers, traj.learning_rates)
-    if "preconditioned_sharpness" in found:
-        return found["preconditioned_sharpness"], edge, "preconditioned"
-    return found["sharpness"], edge, "lambda_max"
+    if traj.preconditioned_sharpness is not None:
+        return traj.preconditioned_sharpness, edge, "preconditioned"
+    return traj.sharpness, edge, "lambda_max"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -49,7 +49,9 @@ def render_sharpness(current: ExplorerState, source, runs, classroom: bool) -> N
     pins = dict(slots(current))
     curves = [cache.get_sharpness(source, current.loss, pins[r.slot]) for r in runs]
     theme = figures.CLASSROOM if classroom else figures.SCREEN
-    fig = figures.sharpness_figure(runs, curves, theme)
+    live = live_run(runs)
+    step = teaching.shown_step(live) if live is not None else None
+    fig = figures.sharpness_figure(runs, curves, theme, step=step or None)
     st.plotly_chart(fig, key="sharpness", width="stretch")
     st.caption(
         "Sharpness per step: the exact Hessian's largest eigenvalue along each "
@@ -64,7 +66,10 @@ def render_panels(
 ) -> None:
     if surf is None or not runs:
         return
-    with st.expander("Sharpness along the runs: the edge of stability"):
+    with st.expander(
+        "Sharpness along the runs: the edge of stability",
+        expanded=bool(st.session_state.get(Key.SHARPNESS_ON)),  # on from a link
+    ):
         # Only on request: an expander's body runs on every rerun, closed or not.
         if st.toggle("Compute the curvature along every run", key=Key.SHARPNESS_ON):
             render_sharpness(current, source, runs, classroom)

@@ -82,6 +82,9 @@ def init_session() -> None:
     st.session_state[Key.LESSON] = view.lesson
     if view.view:
         st.session_state[Key.VIEW] = links.VIEWS[view.view]
+    st.session_state[Key.SHARPNESS_ON] = view.sharpness
+    if view.step is not None:  # clamped to the live run's steps where shown
+        st.session_state[Key.STEP] = view.step
     st.session_state[Key.URL_WARNINGS] = warnings + view_warnings
     load_state(parsed)
 
@@ -131,6 +134,13 @@ def sync_url(current: ExplorerState, uploaded: bool) -> dict:
         query["hide"] = ",".join(sorted(view.hide))
     if st.session_state.get(Key.LESSON):
         query["lesson"] = st.session_state[Key.LESSON]
+    if st.session_state.get(Key.SHARPNESS_ON):
+        query["sharpness"] = "1"
+    # The internals' step, at most the live run's steps (the panel clamps it
+    # the same way further down; a run that diverges sooner is clamped there).
+    step = min(int(st.session_state.get(Key.STEP, 1)), current.steps)
+    if step > 1:
+        query["step"] = str(step)
     shown_view = st.session_state.get(Key.VIEW)
     for key, label in links.VIEWS.items():
         if label == shown_view:

@@ -49,14 +49,19 @@ def render_lesson_text() -> None:
 
 
 # --- optimizer internals ----------------------------------------------------
-def chosen_step(run: RunView) -> int:
-    """The step the internals panel shows, clamped to the run (read before drawing)."""
+def shown_step(run: RunView) -> int:
+    """The step the internals panel shows, clamped to the run; 0 for no steps."""
     last = len(run.trajectory.gradients)
-    if last == 0:
-        return 0
-    k = int(st.session_state.get(STEP_KEY, 1))
-    st.session_state[STEP_KEY] = min(max(k, 1), last)
-    return st.session_state[STEP_KEY]
+    return min(max(int(st.session_state.get(STEP_KEY, 1)), 1), last)
+
+
+def chosen_step(run: RunView) -> int:
+    """shown_step, written back before the slider is drawn (a link's step may
+    lie beyond the run)."""
+    k = shown_step(run)
+    if k:
+        st.session_state[STEP_KEY] = k
+    return k
 
 
 def arrows(run: RunView, key: str, params: dict, k: int, box) -> list[Arrow]:

@@ -137,7 +137,7 @@ def main(quick: bool = False, count_compiles: bool = False) -> dict:
             float(np.median([b["eager_ms"] for b in baselines.values()])) / warm, 1
         ),
     }
-    out |= curvature_bench.summary(curvature_bench.recording(data, repeats), warm)
+    out |= curvature_bench.summary(curvature_bench.recording(data, repeats))
     out |= surfaces(repeats)
     out["per_optimizer"] = per
     return out

@@ -14,6 +14,7 @@ from landscape.export.files import (
     to_json,
     to_png,
     to_svg,
+    trajectory_fields,
     trajectory_record,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "to_json",
     "to_png",
     "to_svg",
+    "trajectory_fields",
     "trajectory_record",
 ]

@@ -20,6 +20,7 @@ import numpy as np
 
 from landscape.browser import CHROMIUM
 from landscape.figures import RunView
+from landscape.trajectory import Trajectory
 
 RENDER_TIMEOUT = 120.0  # seconds for one image; the first one starts Chromium
 BASE_COLUMNS = (
@@ -45,6 +46,14 @@ def _state_columns(runs: Sequence[RunView]) -> list[str]:
     return list(names)
 
 
+def _curvature_columns(runs: Sequence[RunView]) -> list[str]:
+    """The curvature columns any run recorded (Trajectory.curvature)."""
+    names: dict[str, None] = {}
+    for run in runs:
+        names.update(dict.fromkeys(run.trajectory.curvature()))
+    return list(names)
+
+
 def _state_row(state: dict, k: int) -> dict[str, np.float32]:
     out = {}
     for name, values in state.items():
@@ -61,7 +70,9 @@ def steps_table(runs: Sequence[RunView]) -> list[dict]:
     Row k holds the weights after step k and the full-data loss there; for k >= 1
     also the gradient step k applied, the learning rate it used and the optimizer
     state after it. Row 0 (the start) leaves those blank (None). Values are the
-    trajectory's own float32 numbers.
+    trajectory's own float32 numbers. Where the curvature was recorded, every
+    row also holds it (sharpness, sharpness_min, and preconditioned_sharpness
+    for the Adam family, blank on row 0), in float64.
 
     Args:
         runs: the runs, each with a unique label.
@@ -82,6 +93,8 @@ def steps_table(runs: Sequence[RunView]) -> list[dict]:
             row["learning_rate"] = t.learning_rates[before] if has_step else None
             if has_step:
                 row |= _state_row(t.state, before)
+            for name, values in t.curvature().items():
+                row[name] = values[k] if np.isfinite(values[k]) else None
             rows.append(row)
     return rows
 
@@ -91,7 +104,7 @@ def to_csv(runs: Sequence[RunView]) -> bytes:
 
     Numbers are written as the shortest text that reads back to the same float32.
     """
-    columns = list(BASE_COLUMNS) + _state_columns(runs)
+    columns = list(BASE_COLUMNS) + _state_columns(runs) + _curvature_columns(runs)
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, restval="", lineterminator="\n")
     writer.writeheader()
@@ -102,19 +115,32 @@ def to_csv(runs: Sequence[RunView]) -> bytes:
     return out.getvalue().encode()
 
 
-def trajectory_record(run: RunView, settings: dict | None = None) -> dict:
-    """A run as `train --json` prints it, with its label."""
-    t = run.trajectory
+def trajectory_fields(t: Trajectory) -> dict:
+    """A trajectory as `train --json` prints it: every array as lists.
+
+    The curvature columns (Trajectory.curvature) follow diverged_at where they
+    were recorded, null where not finite (row 0 of preconditioned_sharpness:
+    before a step there is no preconditioner).
+    """
+    curved = {
+        name: [v if np.isfinite(v) else None for v in values.tolist()]
+        for name, values in t.curvature().items()
+    }
     return {
-        "label": run.label,
         "weights": t.weights.tolist(),
         "losses": t.losses.tolist(),
         "gradients": t.gradients.tolist(),
         "learning_rates": t.learning_rates.tolist(),
         "state": {k: v.tolist() for k, v in t.state.items()},
         "diverged_at": t.diverged_at,
-        "settings": settings or {},
+        **curved,
     }
+
+
+def trajectory_record(run: RunView, settings: dict | None = None) -> dict:
+    """A run as `train --json` prints it, with its label."""
+    fields = trajectory_fields(run.trajectory)
+    return {"label": run.label} | fields | {"settings": settings or {}}
 
 
 def to_json(

@@ -151,6 +151,7 @@ def sharpness_figure(
     curves: list[tuple[np.ndarray, np.ndarray | None, str]],
     theme: Theme = SCREEN,
     height: int = 340,
+    step: int | None = None,
 ) -> go.Figure:
     """Each run's sharpness per step, with the edge of stability its rate sets.
 
@@ -158,6 +159,8 @@ def sharpness_figure(
         runs: the runs, for their styles.
         curves: per run, (sharpness (m+1,), threshold (m,) or None, what the
             sharpness is: "lambda_max" or "preconditioned").
+        step: the step the contour's arrows, ellipse and internals show, marked
+            by a vertical line (None: no mark).
     """
     fig = go.Figure()
     for run, (sharp, edge, what) in zip(runs, curves):
@@ -174,6 +177,13 @@ def sharpness_figure(
                     line=dict(color=run.color, width=1.5, dash="dot"), opacity=0.7,
                 )
             )  # fmt: skip
+    if step is not None:
+        fig.add_vline(
+            x=step,
+            line=dict(color="#444", width=1.5, dash="dash"),
+            annotation_text=f"step {step}",
+            annotation_position="top",
+        )
     fig.update_xaxes(title_text="step")
     fig.update_yaxes(title_text="sharpness", type="log")
     fig.update_layout(title=dict(text="Sharpness per step, and 2/lr (dotted)"))

@@ -23,6 +23,7 @@ from ui import (  # noqa: E402
     charts,
     compare,
     controls,
+    drag,
     layout,
     panels,
     runs,
@@ -91,6 +92,7 @@ def main() -> None:
         teaching.render_lesson_link(query)
     shown_runs = runs.collect_runs(current, source)
     surf = charts.render_views(current, source, data, shown_runs, slots.view)
+    drag.render_drag(current, source, shown_runs)
     if classroom:  # under the charts: the first screen is for the charts
         teaching.render_lesson_text()
     panels.render_panels(current, source, data, shown_runs, surf, classroom)

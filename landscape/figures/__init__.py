@@ -3,7 +3,12 @@
 # The only package that imports Plotly. Styling (palette, symbols, axis helpers)
 # is landscape.figures.theme's; the playback figure is landscape.figures.animation's,
 # imported only where it is used.
-from landscape.figures.charts import data_figure, loss_figure, sharpness_figure
+from landscape.figures.charts import (
+    data_figure,
+    fit_xs,
+    loss_figure,
+    sharpness_figure,
+)
 from landscape.figures.contour import contour_figure, surface3d_figure
 from landscape.figures.overlays import Arrow
 from landscape.figures.theme import CLASSROOM, SCREEN, RunView, Theme
@@ -16,6 +21,7 @@ __all__ = [
     "Theme",
     "contour_figure",
     "data_figure",
+    "fit_xs",
     "loss_figure",
     "sharpness_figure",
     "surface3d_figure",

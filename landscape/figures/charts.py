@@ -13,6 +13,7 @@ from landscape.figures.theme import (
     Theme,
     finite_span,
     log_ticks,
+    part,
     plain,
     style,
 )
@@ -27,6 +28,7 @@ def loss_line(run: RunView, theme: Theme, **options) -> go.Scatter:
         y=t.losses,
         mode="lines",
         line=run.line(theme),
+        meta=part(run, "loss"),
         **options,
     )
 
@@ -93,6 +95,7 @@ def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
                 name=f"{run.label}: predictions",
                 marker=marker,
                 opacity=0.8,
+                meta=part(run, "fit"),
             )
         ]
     ys = fit.boundary_y(data, run.trajectory.weights[-1], xs)
@@ -100,7 +103,16 @@ def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
         return []
     curve = data.n_features == 1 and data.task == "classification"
     name = f"{run.label}: P(label 1)" if curve else run.label
-    return [go.Scatter(x=xs, y=ys, mode="lines", name=name, line=run.line(theme))]
+    line = run.line(theme)
+    return [go.Scatter(x=xs, y=ys, mode="lines", name=name, line=line,
+                       meta=part(run, "fit"))]  # fmt: skip
+
+
+def fit_xs(data: Dataset) -> np.ndarray:
+    """The x values of each run's line in the data view: x1's range, padded."""
+    x0 = data.x[:, 0]
+    pad = 0.05 * (x0.max() - x0.min() + 1e-9)
+    return np.linspace(x0.min() - pad, x0.max() + pad, 100)
 
 
 def target_name(data: Dataset) -> str:
@@ -124,8 +136,7 @@ def data_figure(
     x0 = data.x[:, 0]
     x1 = data.y if one or fit.predicts(data) else data.x[:, 1]
     fig = go.Figure(_points(x0, x1, data, theme))
-    pad = 0.05 * (x0.max() - x0.min() + 1e-9)
-    xs = np.linspace(x0.min() - pad, x0.max() + pad, 100)
+    xs = fit_xs(data)
     for run in runs:
         for trace in _fit(run, data, xs, theme):
             fig.add_trace(trace)

@@ -16,6 +16,7 @@ from landscape.figures.theme import (
     axis_title,
     casing,
     log_levels,
+    part,
     style,
 )
 from landscape.surface import Surface
@@ -52,6 +53,7 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
         customdata=custom,
         mode="lines+markers",
         hovertemplate=hover,
+        meta=part(run, "path"),
         marker=dict(
             symbol=run.symbol,
             size=theme.marker,
@@ -69,6 +71,7 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
         showlegend=False,
         legendgroup=run.label,
         name=run.label,
+        meta=part(run, "ends"),
         marker=dict(
             symbol=["circle-open", run.symbol],
             size=theme.end_marker,

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from landscape import framing
-from landscape.figures.theme import RunView, Theme, casing
+from landscape.figures.theme import RunView, Theme, casing, part
 from landscape.surface import Surface
 
 
@@ -161,4 +161,5 @@ def path_casing(run: RunView, theme: Theme, opacity: float = 1.0) -> go.Scatter:
         showlegend=False,
         legendgroup=run.label,
         name="",
+        meta=part(run, "casing"),
     )

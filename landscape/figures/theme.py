@@ -233,3 +233,10 @@ def log_levels(loss: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
         if lo <= np.log10(v) <= hi
     ] or [(lo, f"{10**lo:.3g}"), (hi, f"{10**hi:.3g}")]
     return z, [v for v, _ in kept], [text for _, text in kept]
+
+
+def part(run: RunView, name: str) -> dict:
+    """A trace's tag, Plotly's free `meta` field: whose run it draws and which
+    part ("casing", "path", "ends", "loss", "fit"). The browser's drag bridge
+    (ui/drag.py) finds the live run's traces by it."""
+    return {"run": run.label, "part": name}

@@ -1,0 +1,171 @@
+"""Dragging the learning rate in real Chromium: the path follows with no rerun.
+
+The oracle is the engine itself: the stop's run is trained here with
+trainer.run, and its points are located on the chart through plotly.js's own
+axis transform, where the canvas must have drawn them.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import numpy as np
+import pytest
+
+from landscape import trainer
+from landscape.browser import wait_for_charts, wait_idle
+from landscape.config import RunConfig
+from landscape.data.presets import make_dataset
+
+pytestmark = pytest.mark.e2e
+
+SLIDER = 'input[aria-label="Learning rate (log scale)"]'
+QUERY = "?dataset=overlap&optimizer=sgd&lr=0.1&steps=100"
+
+
+def open_page(page, server, query=QUERY):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + query)
+    wait_for_charts(page, 3)
+    page.wait_for_function("() => window.landscapeDrag && window.landscapeDrag.data")
+    # Every script run from here on: Streamlit marks the app while one runs.
+    page.evaluate(
+        """() => { window.runs = 0; const app = document.querySelector(
+            '[data-testid=stApp]'); new MutationObserver(() => {
+            if (app.getAttribute('data-test-script-state') === 'running')
+                window.runs += 1; }).observe(app, {attributes: true}); }"""
+    )
+    return errors
+
+
+def thumb(page):
+    """The slider's thumb: the element around its visually hidden range input."""
+    handle = page.locator(SLIDER).locator("xpath=../..")
+    handle.scroll_into_view_if_needed()
+    return handle
+
+
+def drag_to(page, moves: int, dx: float):
+    """Press on the thumb and move it `moves` times by dx pixels, not released."""
+    box = thumb(page).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(moves):
+        page.mouse.move(x + dx * (i + 1), y)
+        page.wait_for_timeout(60)
+    page.wait_for_timeout(200)
+
+
+def drawn_at(page, points) -> list[int]:
+    """The overlay canvas's alpha (0-255) at each (w1, w2), located by the
+    contour's own axes, in its 3x3 neighbourhood (lines are >= 2 px wide)."""
+    return page.evaluate(
+        """(points) => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const fl = gd._fullLayout, s = fl._size;
+            const canvas = gd.querySelector('canvas.landscape-drag');
+            const ctx = canvas.getContext('2d'), r = canvas.width / fl.width;
+            return points.map(([a, b]) => {
+                const x = Math.round((s.l + fl.xaxis.c2p(a)) * r);
+                const y = Math.round((s.t + fl.yaxis.c2p(b)) * r);
+                const px = ctx.getImageData(x - 1, y - 1, 3, 3).data;
+                let most = 0;
+                for (let i = 3; i < px.length; i += 4) most = Math.max(most, px[i]);
+                return most;
+            });
+        }""",
+        [list(map(float, p)) for p in points],
+    )
+
+
+def test_dragging_moves_the_path_with_no_rerun_and_release_commits(page, server):
+    errors = open_page(page, server)
+    drag_to(page, 6, 14.0)  # to the right: larger rates
+    text = page.locator(SLIDER).get_attribute("aria-valuetext")
+    assert text != "0.1"
+    assert page.evaluate("window.landscapeDrag.shown") == text
+    assert page.evaluate("window.runs") == 0  # no script run during the drag
+    # The engine's run at that stop, drawn where the chart's axes put it.
+    data = make_dataset("overlap", 200, None, 0)
+    run = trainer.run(data, RunConfig(optimizer="sgd", learning_rate=float(text),
+                                      steps=100, start=(-2.0, 2.0)))  # fmt: skip
+    inside = [w for w in run.weights[[0, 10, 50, -1]] if abs(w).max() < 3]
+    assert len(inside) >= 2
+    assert min(drawn_at(page, inside)) > 100
+    # The old path's SVG is hidden, not drawn under the new one.
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
+            .some(t => t.style.visibility === 'hidden')"""
+    )
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => location.search.includes('lr={urllib.parse.quote(text)}&')",
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        """(name) => document.querySelector('.js-plotly-plot')._fullData
+            .some(t => t.meta && t.meta.part === 'path' && t.name.includes(name))""",
+        arg=f"lr {float(text):.3g} (live)",
+        timeout=60_000,
+    )
+    wait_idle(page)
+    assert page.evaluate("window.runs") == 1  # exactly one, on release
+    live = page.evaluate(
+        """() => { const d = document.querySelector('.js-plotly-plot')._fullData
+            .find(t => t.meta && t.meta.part === 'path');
+            const xs = Array.from(d.x).map(Number), ys = Array.from(d.y).map(Number);
+            return [d.name, xs, ys]; }"""
+    )
+    assert f"lr {float(text):.3g}" in live[0]
+    np.testing.assert_array_equal(np.float32([live[1], live[2]]).T, run.weights)
+    # Back to Plotly's own traces: the overlay is gone.
+    assert page.locator("canvas.landscape-drag").count() == 0
+    assert errors == []
+
+
+def test_keyboard_sets_the_rate_exactly_and_the_slider_is_named(page, server):
+    errors = open_page(page, server)
+    slider = page.get_by_role("slider", name="Learning rate (log scale)")
+    assert slider.count() == 1
+    slider.focus()
+    slider.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('lr=0.15&')", timeout=60_000)
+    wait_idle(page)
+    box = page.get_by_label("Exact learning rate")
+    assert float(box.input_value()) == 0.15
+    box.fill("0.0123")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => location.search.includes('lr=0.0123')", timeout=60_000
+    )
+    assert errors == []
+
+
+def test_the_app_works_with_every_outside_request_blocked(browser, server):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    outside = []
+    host = urllib.parse.urlparse(server).netloc
+
+    def block(route):
+        if urllib.parse.urlparse(route.request.url).netloc == host:
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    try:
+        errors = open_page(page, server)
+        assert page.locator(".js-plotly-plot .contourlayer path").count() > 10
+        drag_to(page, 3, -14.0)
+        assert page.evaluate("window.landscapeDrag.swaps") >= 1
+        page.mouse.up()
+        wait_idle(page)
+        assert errors == [], errors
+    finally:
+        context.close()
+    # Whatever was asked for outside was refused, and the page did not need it.
+    print("blocked:", outside)

@@ -1,0 +1,89 @@
+"""The drag family: the live run at every learning-rate stop, as the page sends it.
+
+Oracles: the engine's own single runs (trainer.run and the page's cached run
+at that rate), and NumPy's float32 bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from landscape import family, fit, trainer
+from landscape.config import RunConfig
+from landscape.data.presets import make_dataset
+from landscape.figures import fit_xs
+from landscape.settings import BY_NAME, LR_STOPS
+from tests.helpers import decode, make_app, run
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
+
+def unpack(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), "<f4")
+
+
+@pytest.mark.parametrize("n", [1, 2, 150, 300, 301, 1001, 10001])
+def test_thin_keeps_the_head_and_the_last_row_within_the_limit(n):
+    rows = family.thin(n)
+    assert len(rows) <= family.LIMIT and rows[-1] == n - 1
+    assert (np.diff(rows) > 0).all()  # sorted, no repeats
+    head = min(n, family.HEAD)
+    assert list(rows[:head]) == list(range(head))  # the first steps at full detail
+    if n <= family.LIMIT:
+        assert len(rows) == n
+
+
+def bridge_data(at) -> dict:
+    (element,) = at.get("bidi_component")
+    return json.loads(element.proto.json)
+
+
+def test_the_page_sends_every_stop_as_the_engine_trains_it():
+    at = run(make_app(dataset="overlap", optimizer="sgd", lr="0.1", steps="400",
+                      pin="adam,lr=0.05,steps=30"))  # fmt: skip
+    sent = bridge_data(at)
+    assert list(sent["stops"]) == [f"{v:g}" for v in LR_STOPS]  # the slider's texts
+    assert sent["live"] == "Gradient descent · lr 0.1 (live)"
+    data = make_dataset("overlap", 200, None, 0)
+    xs = fit_xs(data)
+    for text in ("0.0001", "0.1", "3", "10"):
+        stop = sent["stops"][text]
+        traj = trainer.run(
+            data,
+            RunConfig(optimizer="sgd", learning_rate=float(text), steps=400,
+                      start=(-2.0, 2.0)),
+        )  # fmt: skip
+        rows = family.thin(len(traj.weights))
+        np.testing.assert_array_equal(unpack(stop["steps"]), rows)
+        np.testing.assert_array_equal(unpack(stop["w1"]), traj.weights[rows, 0])
+        np.testing.assert_array_equal(unpack(stop["w2"]), traj.weights[rows, 1])
+        np.testing.assert_array_equal(unpack(stop["loss"]), traj.losses[rows])
+        line = fit.boundary_y(data, traj.weights[-1], xs).astype(np.float32)
+        np.testing.assert_array_equal(unpack(stop["fit"]), line)
+        assert stop["diverged_at"] == traj.diverged_at
+        assert stop["label"] == f"Gradient descent · lr {float(text):.3g} (live)"
+    # The same numbers as the page's own single run at that rate.
+    at.number_input(key=BY_NAME["lr"].widget).set_value(3.0)
+    run(at)
+    path = next(
+        t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+        if (t.get("meta") or {}).get("part") == "path"
+    )  # fmt: skip
+    drawn = decode(path["x"]).astype(np.float32)
+    rows = family.thin(len(drawn))
+    np.testing.assert_array_equal(unpack(sent["stops"]["3"]["w1"]), drawn[rows])
+
+
+def test_a_payload_stays_bounded_for_the_longest_runs():
+    at = run(make_app(dataset="overlap", optimizer="sgd", lr="0.1", steps="10000"))
+    (element,) = at.get("bidi_component")
+    size = len(element.proto.json)
+    # 31 stops x 300 rows x (steps, w1, w2, loss) float32 + a 100-point line,
+    # in base64: about 620 KB; the run itself has 10,001 rows.
+    assert size < 31 * (300 * 4 * 4 + 100 * 4) * 4 / 3 + 31 * 200
+    stop = bridge_data(at)["stops"]["0.1"]
+    assert len(unpack(stop["w1"])) == family.LIMIT

@@ -1,0 +1,55 @@
+"""Drag the learning rate and watch the live run follow, with no round trip.
+
+The server trains the live run at every stop of the learning-rate slider once
+(cached like a run); a small custom component (assets/drag.js) swaps the
+charts' live traces between them while the slider moves. Release commits the
+rate through the slider itself, as before: URL, table, pins and exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from landscape import family, figures, trainer
+from landscape.settings import LR_STOPS, Pin, run_config
+from ui import cache, drag_script
+from ui.runs import run_labels, slots
+from ui.session import Key
+
+BRIDGE = st.components.v2.component("lr_drag", js=drag_script.JS)
+
+
+def stop_text(lr: float) -> str:
+    """The slider's text for a stop (its format_func), the payload's key."""
+    return f"{lr:g}"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_payload(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dict:
+    """The live run at every stop, packed (family.payload).
+
+    Trained here with trainer.run, exactly as a single run, and not through
+    cache.get_run: 31 entries per family would push the single runs out.
+    """
+    data = cache.get_dataset(source)
+    stops = []
+    for lr in LR_STOPS:
+        at = replace(pin, lr=lr)
+        traj = trainer.run(data, run_config(at, loss, source.seed))
+        stops.append((stop_text(lr), traj, run_labels([at, *others])[0]))
+    live = run_labels([pin, *others])[0]
+    return family.payload(data, stops, live, figures.fit_xs(data))
+
+
+def render_drag(current, source: cache.Source, runs) -> None:
+    """Mount the bridge for the live run, if it is drawn and the rate is shown."""
+    if not runs or runs[0].slot != 0 or Key.LR_SLIDER not in st.session_state:
+        return
+    others = tuple(pin for slot, pin in slots(current) if slot != 0)
+    try:
+        payload = get_payload(source, current.loss, current.live, others)
+    except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
+        return
+    BRIDGE(data=payload, key="lr_drag", height=0)

@@ -76,6 +76,7 @@ def payload(
     stops: Sequence[tuple[str, Trajectory, str]],
     live_label: str,
     xs: np.ndarray,
+    current: str,
 ) -> dict:
     """What the drag bridge needs: every stop's run, keyed by the text the
     slider shows for it.
@@ -86,9 +87,12 @@ def payload(
         live_label: the legend label of the live run now drawn, whose traces the
             browser swaps.
         xs: the x values of the data view's line (figures.fit_xs).
+        current: the slider's text where it stands now (the chosen rate's
+            nearest stop), which the charts already show.
     """
     return {
         "live": live_label,
+        "current": current,
         "stops": {
             text: stop_record(data, traj, label, xs) for text, traj, label in stops
         },

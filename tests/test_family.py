@@ -48,6 +48,7 @@ def test_the_page_sends_every_stop_as_the_engine_trains_it():
     sent = bridge_data(at)
     assert list(sent["stops"]) == [f"{v:g}" for v in LR_STOPS]  # the slider's texts
     assert sent["live"] == "Gradient descent · lr 0.1 (live)"
+    assert sent["current"] == "0.1"  # where the slider stands: already drawn
     data = make_dataset("overlap", 200, None, 0)
     xs = fit_xs(data)
     for text in ("0.0001", "0.1", "3", "10"):

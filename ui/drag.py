@@ -16,7 +16,7 @@ from landscape import family, figures, trainer
 from landscape.settings import LR_STOPS, Pin, run_config
 from ui import cache, drag_script
 from ui.runs import run_labels, slots
-from ui.session import Key
+from ui.session import Key, nearest_stop
 
 BRIDGE = st.components.v2.component("lr_drag", js=drag_script.JS)
 
@@ -40,7 +40,8 @@ def get_payload(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dic
         traj = trainer.run(data, run_config(at, loss, source.seed))
         stops.append((stop_text(lr), traj, run_labels([at, *others])[0]))
     live = run_labels([pin, *others])[0]
-    return family.payload(data, stops, live, figures.fit_xs(data))
+    current = stop_text(nearest_stop(pin.lr))
+    return family.payload(data, stops, live, figures.fit_xs(data), current)
 
 
 def render_drag(current, source: cache.Source, runs) -> None:

@@ -157,7 +157,8 @@ export default function ({ data }) {
   });
   if (JSON.stringify(state.data) !== JSON.stringify(data)) {
     reset(state);
-    state.shown = null;
+    // The slider re-renders at the committed stop after a rerun: not a drag.
+    state.shown = data.current;
     state.data = data;
     state.cache = {};
   }

@@ -32,16 +32,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None, timeout: float = 90.0, log=None):
+def streamlit_server(
+    port: int | None = None, timeout: float = 90.0, log=None, script: str = ""
+):
     """The app as deployed (ui.serve: Streamlit, warmed at start) on loopback;
     yields (base URL, process).
 
     log: a file to receive the server's output (default: discarded).
+    script: another Streamlit script to serve instead (`streamlit run`), e.g.
+        the bench's bare floor page.
     """
     port = port or free_port()
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
+    command = ["-m", "streamlit", "run", script] if script else ["-m", "ui.serve"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve",
+        [sys.executable, *command,
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL,

@@ -44,8 +44,11 @@ function layer(state, gd) {
   let found = state.layers.get(gd);
   if (found) return found;
   const live = [];
-  (gd.data || []).forEach((trace, i) => {
+  // _fullData: the traces as plotly.js drew them, arrays decoded and every
+  // style default filled in; a trace hidden from the legend stays hidden.
+  (gd._fullData || []).forEach((trace, i) => {
     const tag = trace.meta;
+    if (trace.visible !== true) return;
     if (tag && tag.run === state.data.live && PARTS.includes(tag.part)) {
       live.push([i, trace, tag.part]);
     }

@@ -1,4 +1,10 @@
-"""python -m landscape bench --browser: payload and redraw time in Chromium."""
+"""python -m landscape bench --browser: the app against a bare Streamlit page.
+
+Both are served and driven in the same run, in the same Chromium, so the ratio
+holds whatever else the machine is doing. Every time is taken in the page's own
+clock (performance.now), from the input event to the frame after the charts
+changed.
+"""
 
 from __future__ import annotations
 
@@ -7,72 +13,174 @@ import time
 
 from landscape.browser import chromium, streamlit_server, wait_for_charts, wait_idle
 
-LIVE_PATH = 2  # contour traces: the surface, the minimum, then the live run's path
-RATES = ("0.05", "0.2", "0.03", "0.5", "0.07", "0.3", "0.02", "0.15", "0.04", "0.6")
+SLIDER = 'input[aria-label="Learning rate (log scale)"]'
+QUERY = "?optimizer=sgd&lr=0.1&steps=100"
+COMMITS = 8  # arrow-key changes timed per page
+MOVES = 24  # pointer moves in one timed drag
+# Counts script runs and times each committed change: from the key press to
+# the frame after Streamlit's run finished (its deltas, charts included, are
+# drawn by then).
+WATCH = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    window.bench = {runs: 0, commits: [], t0: null};
+    document.addEventListener('keydown', () => { window.bench.t0 = performance.now(); },
+                              true);
+    new MutationObserver(() => {
+        const state = app.getAttribute('data-test-script-state');
+        if (state === 'running') window.bench.runs += 1;
+        if (state === 'notRunning' && window.bench.t0 !== null) {
+            const t0 = window.bench.t0; window.bench.t0 = null;
+            requestAnimationFrame(() => requestAnimationFrame(
+                () => window.bench.commits.push(performance.now() - t0)));
+        }
+    }).observe(app, {attributes: true});
+}"""
 
 
-def _path_x(page) -> list:
-    return page.evaluate(
-        f"""() => {{
-            const d = document.querySelector('.js-plotly-plot')._fullData[{LIVE_PATH}];
-            return Array.from(d.x).slice(0, 8).map(Number);
-        }}"""
-    )
+def thumb(page):
+    """The learning-rate slider's thumb: around its visually hidden input."""
+    handle = page.locator(SLIDER).locator("xpath=../..")
+    handle.scroll_into_view_if_needed()
+    return handle
 
 
-def _redraw_ms(page, box, rate: str, frames: list) -> tuple[float, float]:
-    """Type a learning rate, press Enter; time until the drawn path changes.
+def drag(page, moves: int, dx: float, pause_ms: int = 60) -> None:
+    """Press on the thumb and move it `moves` times by dx pixels; not released."""
+    box = thumb(page).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(moves):
+        page.mouse.move(x + dx * (i + 1), y)
+        page.wait_for_timeout(pause_ms)
+    page.wait_for_timeout(200)
 
-    Returns (ms until the path changed, ms until the server's first message).
-    """
-    before = _path_x(page)
-    box.fill(rate)
-    frames.clear()
+
+def _percentile(values: list[float], q: float) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
+
+
+class Frames:
+    """Bytes the page's websockets received, with their arrival times."""
+
+    def __init__(self, page) -> None:
+        self.sizes: list[int] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._add))
+
+    def _add(self, frame) -> None:
+        self.sizes.append(len(frame))
+
+    def take(self) -> int:
+        total, self.sizes = sum(self.sizes), []
+        return total
+
+
+def _open(browser, url: str, charts: int) -> tuple[object, Frames, float]:
+    """A fresh context (nothing cached) on url; (page, frames, load seconds)."""
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    frames = Frames(page)
     start = time.perf_counter()
-    box.press("Enter")
-    page.wait_for_function(
-        f"""(before) => {{
-            const d = document.querySelector('.js-plotly-plot')._fullData[{LIVE_PATH}];
-            const now = Array.from(d.x).slice(0, 8).map(Number);
-            return JSON.stringify(now) !== JSON.stringify(before);
-        }}""",
-        arg=before,
-        timeout=60_000,
-    )
-    elapsed = (time.perf_counter() - start) * 1000
-    first = (min(t for t, _ in frames) - start) * 1000 if frames else float("nan")
-    wait_idle(page)
-    return elapsed, first
+    page.goto(url)
+    wait_for_charts(page, charts)
+    return page, frames, time.perf_counter() - start
 
 
-def main(repeats: int = len(RATES)) -> dict:
-    """Payload of the default page and the median redraw after a rate change."""
-    with streamlit_server() as (url, _), chromium() as browser:
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        frames: list[tuple[float, int]] = []
-
-        def watch(ws) -> None:
-            ws.on(
-                "framereceived", lambda f: frames.append((time.perf_counter(), len(f)))
-            )
-
-        page.on("websocket", watch)
-        page.goto(url)
-        wait_for_charts(page, 3)
-        payload = sum(size for _, size in frames)
-        charts = page.evaluate(
-            "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-            ".map(g => JSON.stringify({data: g.data, layout: g.layout}).length)"
+def _commits(page, frames: Frames) -> tuple[list[float], list[int]]:
+    """Arrow-key changes of the slider, alternating: (ms each, bytes each)."""
+    page.evaluate(WATCH)
+    slider = page.locator(SLIDER)
+    times, sizes = [], []
+    for i in range(COMMITS + 1):
+        frames.take()
+        slider.focus()
+        before = len(page.evaluate("window.bench.commits"))
+        slider.press("ArrowRight" if i % 2 else "ArrowLeft")
+        page.wait_for_function(
+            f"window.bench.commits.length > {before}", timeout=120_000
         )
-        box = page.get_by_label("Exact learning rate")
-        _redraw_ms(page, box, "0.11", frames)  # warm-up
-        times = [_redraw_ms(page, box, r, frames) for r in RATES[:repeats]]
+        wait_idle(page)
+        if i:  # the first one warms the new rate's caches
+            times.append(page.evaluate("window.bench.commits")[-1])
+            sizes.append(frames.take())
+    return times, sizes
+
+
+def _first_load(browser) -> dict:
+    """A new server: from its health answer to the charts, and to the first
+    visible text (progress)."""
+    with streamlit_server() as (url, _):
+        page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+        start = time.perf_counter()
+        page.goto(url + QUERY)
+        page.wait_for_function(
+            "document.querySelector('[data-testid=stMain]') && "
+            "document.querySelector('[data-testid=stMain]').innerText.trim().length",
+            timeout=120_000,
+        )
+        visible = time.perf_counter() - start
+        wait_for_charts(page, 3)
+        charts = time.perf_counter() - start
+        page.context.close()
+    return {"first_load_s": round(charts, 2), "first_visible_s": round(visible, 2)}
+
+
+def _app(browser, url: str) -> dict:
+    page, frames, _ = _open(browser, url + QUERY, 3)
+    first_page = frames.take()
+    loads = []
+    for _ in range(3):
+        other, _, seconds = _open(browser, url + QUERY, 3)
+        loads.append(seconds)
+        other.context.close()
+    times, sizes = _commits(page, frames)
+    # One drag across the stops, timed by the bridge itself per input event.
+    page.evaluate("window.bench.runs = 0; window.landscapeDrag.times = []")
+    frames.take()
+    drag(page, MOVES, -6.0)
+    swaps = page.evaluate("window.landscapeDrag.times")
+    runs, drag_bytes = page.evaluate("window.bench.runs"), frames.take()
+    page.mouse.up()
+    wait_idle(page)
+    page.context.close()
     return {
-        "default_page_websocket_bytes": payload,
-        "default_page_plotly_json_chars": charts,
-        "redraw_ms_median": round(statistics.median(t for t, _ in times), 1),
-        "first_server_message_ms_median": round(
-            statistics.median(f for _, f in times), 1
+        "first_page_bytes": first_page,
+        "cold_load_s_median": round(statistics.median(loads), 2),
+        "commit_ms_median": round(statistics.median(times), 1),
+        "commit_ms_all": [round(t) for t in times],
+        "commit_bytes_median": int(statistics.median(sizes)),
+        "drag_events": len(swaps),
+        "drag_redraw_ms_p50": _percentile(swaps, 50),
+        "drag_redraw_ms_p95": _percentile(swaps, 95),
+        "drag_script_runs": runs,
+        "drag_bytes": drag_bytes,
+    }
+
+
+def _floor(browser) -> dict:
+    with streamlit_server(script="scripts/bare_page.py") as (url, _):
+        page, frames, _ = _open(browser, url, 1)
+        first_page = frames.take()
+        times, sizes = _commits(page, frames)
+        page.context.close()
+    return {
+        "first_page_bytes": first_page,
+        "commit_ms_median": round(statistics.median(times), 1),
+        "commit_bytes_median": int(statistics.median(sizes)),
+    }
+
+
+def main() -> dict:
+    """The app's figures, the bare page's, and the app's over the floor's."""
+    with chromium() as browser:
+        first = _first_load(browser)
+        with streamlit_server() as (url, _):
+            app = _app(browser, url)
+        floor = _floor(browser)
+    return {
+        **first,
+        **app,
+        "floor": floor,
+        "commit_vs_floor": round(
+            app["commit_ms_median"] / floor["commit_ms_median"], 2
         ),
-        "redraw_ms_all": [round(t, 1) for t, _ in times],
     }

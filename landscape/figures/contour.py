@@ -173,7 +173,7 @@ def contour_figure(
         title_text=axis_title("w2", feature_names[1]),
         range=[float(surface.w2[0]), float(surface.w2[-1])],
     )
-    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0))
+    fig.update_layout(legend=dict(orientation="h", y=theme.legend_y, x=0))
     if equal:
         overlays.equal_scale(fig)
     return style(fig, theme, height)

@@ -90,13 +90,22 @@ class Theme:
     marker: int = 7
     end_marker: int = 14
     template: str = "plotly_white"
+    # Where a horizontal legend under the plot starts (paper units): below the
+    # x axis's title, which is larger on a projector.
+    legend_y: float = -0.12
 
 
 SCREEN = Theme()
 # Classroom: axis titles >= 22 px and ticks >= 18 px, thick lines, big markers,
 # and "simple_white" (black axes, no grey grid) for contrast on a projector.
 CLASSROOM = Theme(
-    title=24, tick=19, line=5.0, marker=11, end_marker=22, template="simple_white"
+    title=24,
+    tick=19,
+    line=5.0,
+    marker=11,
+    end_marker=22,
+    template="simple_white",
+    legend_y=-0.2,
 )
 
 

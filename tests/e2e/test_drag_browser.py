@@ -12,14 +12,15 @@ import urllib.parse
 import numpy as np
 import pytest
 
-from landscape import trainer
+from landscape import fit, trainer
+from landscape.bench.browser import SLIDER, drag
 from landscape.browser import wait_for_charts, wait_idle
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
+from landscape.figures import fit_xs
 
 pytestmark = pytest.mark.e2e
 
-SLIDER = 'input[aria-label="Learning rate (log scale)"]'
 QUERY = "?dataset=overlap&optimizer=sgd&lr=0.1&steps=100"
 
 
@@ -40,50 +41,34 @@ def open_page(page, server, query=QUERY):
     return errors
 
 
-def thumb(page):
-    """The slider's thumb: the element around its visually hidden range input."""
-    handle = page.locator(SLIDER).locator("xpath=../..")
-    handle.scroll_into_view_if_needed()
-    return handle
-
-
-def drag_to(page, moves: int, dx: float):
-    """Press on the thumb and move it `moves` times by dx pixels, not released."""
-    box = thumb(page).bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(moves):
-        page.mouse.move(x + dx * (i + 1), y)
-        page.wait_for_timeout(60)
-    page.wait_for_timeout(200)
-
-
-def drawn_at(page, points) -> list[int]:
-    """The overlay canvas's alpha (0-255) at each (w1, w2), located by the
-    contour's own axes, in its 3x3 neighbourhood (lines are >= 2 px wide)."""
+def drawn_at(page, points, chart: int = 0) -> list[int]:
+    """The overlay canvas's alpha (0-255) at each (x, y) of chart number
+    `chart` (0: the contour, 1: loss, 2: data), located by that chart's own
+    axes, in its 3x3 neighbourhood (lines are >= 2 px wide); -1 for a point
+    outside the plot area (the axes keep their range during a drag)."""
     return page.evaluate(
-        """(points) => {
-            const gd = document.querySelector('.js-plotly-plot');
+        """([points, chart]) => {
+            const gd = document.querySelectorAll('.js-plotly-plot')[chart];
             const fl = gd._fullLayout, s = fl._size;
             const canvas = gd.querySelector('canvas.landscape-drag');
             const ctx = canvas.getContext('2d'), r = canvas.width / fl.width;
             return points.map(([a, b]) => {
-                const x = Math.round((s.l + fl.xaxis.c2p(a)) * r);
-                const y = Math.round((s.t + fl.yaxis.c2p(b)) * r);
-                const px = ctx.getImageData(x - 1, y - 1, 3, 3).data;
+                const px = fl.xaxis.c2p(a), py = fl.yaxis.c2p(b);
+                if (!(px >= 2 && px <= s.w - 2 && py >= 2 && py <= s.h - 2)) return -1;
+                const x = Math.round((s.l + px) * r), y = Math.round((s.t + py) * r);
+                const rgba = ctx.getImageData(x - 1, y - 1, 3, 3).data;
                 let most = 0;
-                for (let i = 3; i < px.length; i += 4) most = Math.max(most, px[i]);
+                for (let i = 3; i < rgba.length; i += 4) most = Math.max(most, rgba[i]);
                 return most;
             });
         }""",
-        [list(map(float, p)) for p in points],
+        [[list(map(float, p)) for p in points], chart],
     )
 
 
 def test_dragging_moves_the_path_with_no_rerun_and_release_commits(page, server):
     errors = open_page(page, server)
-    drag_to(page, 6, 14.0)  # to the right: larger rates
+    drag(page, 3, 8.0)  # to the right: larger rates
     text = page.locator(SLIDER).get_attribute("aria-valuetext")
     assert text != "0.1"
     assert page.evaluate("window.landscapeDrag.shown") == text
@@ -92,9 +77,16 @@ def test_dragging_moves_the_path_with_no_rerun_and_release_commits(page, server)
     data = make_dataset("overlap", 200, None, 0)
     run = trainer.run(data, RunConfig(optimizer="sgd", learning_rate=float(text),
                                       steps=100, start=(-2.0, 2.0)))  # fmt: skip
-    inside = [w for w in run.weights[[0, 10, 50, -1]] if abs(w).max() < 3]
-    assert len(inside) >= 2
-    assert min(drawn_at(page, inside)) > 100
+    # The path, the loss curve and the data view's boundary, each where that
+    # chart's axes put the engine's numbers.
+    xs = fit_xs(data)[::9]
+    for chart, points in enumerate([
+        run.weights[::5],
+        list(zip(range(0, 101, 5), run.losses[::5])),
+        list(zip(xs, fit.boundary_y(data, run.weights[-1], xs))),
+    ]):  # fmt: skip
+        alpha = [a for a in drawn_at(page, points, chart) if a >= 0]
+        assert len(alpha) >= 2 and min(alpha) > 100, (chart, alpha)
     # The old path's SVG is hidden, not drawn under the new one.
     assert page.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
@@ -160,7 +152,7 @@ def test_the_app_works_with_every_outside_request_blocked(browser, server):
     try:
         errors = open_page(page, server)
         assert page.locator(".js-plotly-plot .contourlayer path").count() > 10
-        drag_to(page, 3, -14.0)
+        drag(page, 3, -14.0)
         assert page.evaluate("window.landscapeDrag.swaps") >= 1
         page.mouse.up()
         wait_idle(page)

@@ -1,4 +1,4 @@
-"""Preset data sets for a model with exactly two weights, built by name.
+"""Preset data sets, built by name: for the two-weight model and the small network.
 
 The ``iris`` preset ships Fisher's Iris data (Fisher, 1936) as published by
 the UCI Machine Learning Repository, licence CC BY 4.0. It keeps UCI's values,
@@ -18,6 +18,13 @@ import numpy as np
 
 from landscape.data.csvfile import load_csv
 from landscape.data.dataset import TASKS, Dataset, with_bias
+from landscape.data.shapes import (
+    classes,
+    make_circles,
+    make_gauss,
+    make_moons,
+    make_spiral,
+)
 
 __all__ = [
     "NOISE_RANGE",
@@ -55,14 +62,7 @@ def _two_classes(
     # `mean` is the best boundary for balanced classes: the bias-free model suffices.
     x = np.outer(2.0 * y - 1.0, mean) + noise * rng.standard_normal((samples, 2))
     order = rng.permutation(samples)
-    return _classes(x[order], y[order], name)
-
-
-def _classes(x: np.ndarray, y: np.ndarray, name: str) -> Dataset:
-    """Two-feature classification Dataset from float64 x (n, 2) and y (n,)."""
-    return Dataset(
-        x.astype(np.float32), y.astype(np.float32), ("x1", "x2"), TASKS[0], name, 2
-    )
+    return classes(x[order], y[order], name)
 
 
 def make_blobs(samples: int, noise: float, seed: int) -> Dataset:
@@ -88,7 +88,7 @@ def make_xor(samples: int, noise: float, seed: int) -> Dataset:
     centres = np.array([[1.0, 1.0], [-1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])[quadrant]
     x = centres + noise * rng.standard_normal((samples, 2))
     # Labels come from the cluster, not the noisy point: quadrants 1 and 3 are class 1.
-    return _classes(x, (quadrant % 2).astype(float), "xor")
+    return classes(x, (quadrant % 2).astype(float), "xor")
 
 
 def make_dose(samples: int, noise: float, seed: int) -> Dataset:
@@ -163,6 +163,31 @@ PRESETS: dict[str, Preset] = {
         make_xor,
         "Labels follow XOR of the signs: no line through the origin can fit them.",
         0.3,
+        "classification",
+    ),
+    "circles": Preset(
+        make_circles,
+        "A ring of class 0 around a disc of class 1: a network must bend its "
+        "boundary into a loop.",
+        0.1,
+        "classification",
+    ),
+    "moons": Preset(
+        make_moons,
+        "Two interleaved half moons: a curved boundary separates them.",
+        0.1,
+        "classification",
+    ),
+    "spiral": Preset(
+        make_spiral,
+        "Two interleaved spirals: the hardest shape for a small network.",
+        0.1,
+        "classification",
+    ),
+    "gauss": Preset(
+        make_gauss,
+        "Two Gaussian clusters at (2, 2) and (-2, -2), as in TensorFlow Playground.",
+        0.5,
         "classification",
     ),
     "dose": Preset(

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape import optimizers
+from landscape.config import whole
 from landscape.data.dataset import Dataset
 from landscape.net import slices
 from landscape.net.config import NetConfig
 from landscape.net.engine import engine
 from landscape.net.layout import glorot
 from landscape.net.model import check_loss
-from landscape.net.planes import make_plane
+from landscape.net.planes import check_plane, make_plane
 from landscape.net.slices import NetSlice
 
 
@@ -70,6 +71,17 @@ def train(data: Dataset, cfg: NetConfig) -> NetRun:
     return NetRun(data, cfg, params, losses, diverged_at)
 
 
+def check_slice(
+    plane: str, grid: int, span: float | None, direction_seed: int = 0
+) -> None:
+    """Raise ValueError for settings that slice_run would refuse."""
+    check_plane(plane)
+    whole("direction seed", direction_seed, 0, 2**32 - 1)
+    slices.check_grid(grid)
+    if span is not None:
+        slices.check_span(span)
+
+
 def slice_run(
     run: NetRun,
     plane: str = "pca",
@@ -88,7 +100,7 @@ def slice_run(
     Returns:
         NetSlice: loss (grid, grid), path (m+1, 2), off_plane (m+1,), ...
     """
-    slices.check_grid(grid)
+    check_slice(plane, grid, span, direction_seed)
     arch = run.config.arch
     made = make_plane(plane, run.params, arch, direction_seed)
     return slices.slice_path(

@@ -107,17 +107,23 @@ def interpolate_plane(
     return Plane("interpolate", end, np.stack([d1, d2]))
 
 
+def check_plane(kind: str) -> str:
+    """kind, or ValueError listing PLANES."""
+    if kind not in PLANES:
+        raise ValueError(f"unknown plane {kind!r}; choose one of {', '.join(PLANES)}")
+    return kind
+
+
 def make_plane(
     kind: str, params: np.ndarray, arch: Architecture, seed: int = 0
 ) -> Plane:
     """The plane `kind` (one of PLANES) for a run's params (m+1, P)."""
+    check_plane(kind)
     if kind == "pca":
         return pca_plane(params)
     if kind == "random":
         return random_plane(params[-1], arch, seed)
-    if kind == "interpolate":
-        return interpolate_plane(params[0], params[-1], arch, seed)
-    raise ValueError(f"unknown plane {kind!r}; choose one of {', '.join(PLANES)}")
+    return interpolate_plane(params[0], params[-1], arch, seed)
 
 
 def project(plane: Plane, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

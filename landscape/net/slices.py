@@ -13,6 +13,7 @@ from landscape.net.layout import Architecture
 from landscape.net.planes import Plane, project
 
 GRID_RANGE = (3, 81)
+SPAN_LIMIT = 1e4
 # Cap on one compiled call's (weights, examples, widest layer) work: a 41x41
 # grid over 500 points is one call; 81x81 over 10,000 points goes in blocks.
 CELLS_PER_CALL = 1 << 26
@@ -78,6 +79,14 @@ def check_grid(grid: int) -> int:
     return int(grid)
 
 
+def check_span(span: float) -> float:
+    if not (np.isfinite(span) and 0 < span <= SPAN_LIMIT):
+        raise ValueError(
+            f"span={span!r} is out of range; allowed: above 0, up to {SPAN_LIMIT:g}"
+        )
+    return float(span)
+
+
 def plane_grid(
     data: Dataset,
     arch: Architecture,
@@ -123,10 +132,7 @@ def slice_path(
     """
     grid = check_grid(grid)
     coords, off = project(plane, params)
-    if span is None:
-        span = default_span(plane, coords)
-    elif not (np.isfinite(span) and span > 0):
-        raise ValueError(f"span={span!r} must be a finite number > 0")
+    span = default_span(plane, coords) if span is None else check_span(span)
     axis = np.linspace(-span, span, grid)
     on_plane = plane.center + coords @ plane.directions
     return NetSlice(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from landscape.config import LR_RANGE, Schedule, finite, make_params, whole
+from landscape.config import Schedule, learning_rate, make_params, whole
 from landscape.net.layout import Architecture
 
 # Every step's weights are kept (steps+1, P), and P reaches 337, so the cap is
@@ -31,11 +31,7 @@ class NetConfig:
     init_seed: int = 0
 
     def __post_init__(self) -> None:
-        lo, hi = LR_RANGE
-        allowed = f"the learning rate must be a number > {lo:g} and <= {hi:g}"
-        lr = finite("learning rate", self.learning_rate, allowed)
-        if not lo < lr <= hi:
-            raise ValueError(f"learning rate {lr!r} is out of range; {allowed}")
+        learning_rate(self.learning_rate)
         whole("steps", self.steps, 0, NET_MAX_STEPS)
         whole("init seed", self.init_seed, 0, 2**32 - 1)
 

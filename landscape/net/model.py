@@ -51,27 +51,10 @@ def logits(arch: Architecture, x: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     return h[..., 0]
 
 
-def mean_loss(
-    arch: Architecture,
-    loss: str,
-    task: str,
-    labels: tf.Tensor,
-    x: tf.Tensor,
-    w: tf.Tensor,
-    mask: tf.Tensor,
-) -> tf.Tensor:
-    """The full-data loss at w, the mean over the real (mask 1) examples.
-
-    Args:
-        arch, x, w: as for logits.
-        loss: a key of NET_LOSSES; task: the data's task (see losses.per_example).
-        labels: (n,) float32; mask: (n,) float32, 0 on dataset.padded's rows.
-
-    Returns:
-        (...) float32 losses.
-    """
-    each = losses.per_example(loss, task, labels, logits(arch, x, w))
-    return tf.math.reduce_sum(each * mask, axis=-1) / tf.math.reduce_sum(mask)
+def mean_loss(arch: Architecture, loss: str, task: str, y, x, w, mask) -> tf.Tensor:
+    """The full-data loss (...) at weights w (..., P), by losses.mean_over_examples:
+    the mean over the real examples (mask 1), labels y (n,), inputs x (n, 2)."""
+    return losses.mean_over_examples(loss, task, y, logits(arch, x, w), mask)
 
 
 class Bounded:

@@ -233,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "bench" and args.net:
             from landscape.bench import net as net_bench
 
-            out = net_bench.main(quick=args.quick)
+            out = net_bench.main(quick=args.quick, count=args.count_compiles)
         elif args.command == "bench":
             from landscape.bench import engine as bench
 

@@ -8,9 +8,12 @@ that change what must not retrace.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from landscape import optimizers
+from landscape.bench import compiles
 from landscape.bench.engine import _ms, _side_by_side
 from landscape.config import Schedule
 from landscape.data.presets import make_dataset
@@ -113,8 +116,35 @@ def training_figures(data, repeats: int) -> dict:
     return per
 
 
-def main(quick: bool = False) -> dict:
-    """Every figure of issue 14's targets, measured in this one process."""
+def count_compiles() -> dict:
+    """XLA modules compiled in this process (run by compiles.count_in_child):
+    during a warm-up, then across runs and slices that must reuse them."""
+    dump = os.environ["LANDSCAPE_XLA_DUMP"]
+    data = make_dataset("moons", SAMPLES, seed=0)
+    keys = ("sgd", "adam", "tf1_adam")
+    for key in keys:
+        eng = engine(ARCH, key, "cross_entropy", data.task)
+        eng.run(data, glorot(ARCH, 0), 0.01, Schedule(), 10, eng.spec.resolve({}))
+    run = api.train(data, net_config(ARCH.hidden, ARCH.activation, steps=STEPS))
+    api.slice_run(run, "pca", GRID)
+    before = compiles.modules(dump)
+    for key in keys:
+        eng = engine(ARCH, key, "cross_entropy", data.task)
+        for seed, rate, schedule, steps, h in _varied(key):
+            eng.run(data, glorot(ARCH, seed), rate, schedule, steps, h)
+    for plane in ("random", "interpolate"):
+        api.slice_run(run, plane, GRID, direction_seed=3)
+    return {
+        "warmup": len(before),
+        "after_warmup": len(compiles.modules(dump) - before),
+    }
+
+
+def main(quick: bool = False, count: bool = False) -> dict:
+    """Every figure of issue 14's targets, measured in this one process (the
+    XLA compiles in a child that dumps them)."""
+    if count:
+        return count_compiles()
     repeats = 3 if quick else 9
     data = make_dataset("moons", SAMPLES, seed=0)
     per = training_figures(data, repeats)  # first: each first_ms compiles
@@ -133,6 +163,9 @@ def main(quick: bool = False) -> dict:
         "train_warm_ms_median": round(float(np.median(warm)), 2),
         "train_warm_ms_max": round(float(np.max(warm)), 2),
         "train_retraces_after_warmup": sum(p["retraces"] for p in per.values()),
+        # XLA modules compiled in a child: during its warm-up (must be > 0, or
+        # the count after means nothing) and after it.
+        "xla_compiles": None if quick else compiles.count_in_child("--net"),
         "per_optimizer": per,
     }
     return out

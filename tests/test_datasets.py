@@ -5,9 +5,9 @@ import pytest
 
 from landscape.data.csvfile import MAX_CSV_BYTES, MAX_CSV_ROWS, load_csv
 from landscape.data.dataset import Dataset, padded, padded_size
-from landscape.data.presets import PRESETS, make_dataset
+from landscape.data.presets import ALL_PRESETS, NET_PRESETS, PRESETS, make_dataset
 
-RANDOM_PRESETS = [name for name in PRESETS if name != "iris"]
+RANDOM_PRESETS = [name for name in ALL_PRESETS if name != "iris"]
 SHAPES = {
     "blobs": (("x1", "x2"), "classification", 2),
     "overlap": (("x1", "x2"), "classification", 2),
@@ -45,8 +45,13 @@ def csv_error(data: bytes) -> str:
 
 
 def test_registry_matches_expected_presets():
-    assert set(PRESETS) == set(SHAPES)
-    for name, preset in PRESETS.items():
+    assert set(ALL_PRESETS) == set(SHAPES)
+    # The first page keeps its list; the network's shapes are their own.
+    assert list(NET_PRESETS) == ["circles", "moons", "spiral", "gauss", "xor"]
+    assert list(PRESETS) == [
+        *("blobs", "overlap", "imbalanced", "xor", "dose", "line", "scaled", "iris")
+    ]
+    for name, preset in ALL_PRESETS.items():
         assert name == name.lower()
         assert preset.task == SHAPES[name][1]
         assert preset.description and "\n" not in preset.description

@@ -78,6 +78,7 @@ def test_net_train_json_is_the_documented_contract(capsys):
         "moons", 120, [6, 4], "adam")  # fmt: skip
     assert s["params"] == {"beta_1": 0.8, "beta_2": 0.999, "epsilon": 1e-7}
     assert s["init_seed"] == 0 and s["learning_rate"] == 0.03
+    assert s["noise"] == 0.1  # the moons preset's default, resolved
 
 
 def test_net_train_on_a_csv_matches_numpy_losses(csv_dir, capsys):

@@ -1,4 +1,5 @@
-"""Preset data sets, built by name: for the two-weight model and the small network.
+"""Preset data sets, built by name: PRESETS for the two-weight model, NET_PRESETS
+for the small network.
 
 The ``iris`` preset ships Fisher's Iris data (Fisher, 1936) as published by
 the UCI Machine Learning Repository, licence CC BY 4.0. It keeps UCI's values,
@@ -28,6 +29,8 @@ from landscape.data.shapes import (
 
 __all__ = [
     "NOISE_RANGE",
+    "ALL_PRESETS",
+    "NET_PRESETS",
     "PRESETS",
     "SAMPLES_RANGE",
     "SEED_RANGE",
@@ -165,31 +168,6 @@ PRESETS: dict[str, Preset] = {
         0.3,
         "classification",
     ),
-    "circles": Preset(
-        make_circles,
-        "A ring of class 0 around a disc of class 1: a network must bend its "
-        "boundary into a loop.",
-        0.1,
-        "classification",
-    ),
-    "moons": Preset(
-        make_moons,
-        "Two interleaved half moons: a curved boundary separates them.",
-        0.1,
-        "classification",
-    ),
-    "spiral": Preset(
-        make_spiral,
-        "Two interleaved spirals: the hardest shape for a small network.",
-        0.1,
-        "classification",
-    ),
-    "gauss": Preset(
-        make_gauss,
-        "Two Gaussian clusters at (2, 2) and (-2, -2), as in TensorFlow Playground.",
-        0.5,
-        "classification",
-    ),
     "dose": Preset(
         make_dose,
         "Response to a dose: one weight sets the slope, the other the bias; "
@@ -220,6 +198,41 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+# The small network's shapes, after TensorFlow Playground: curved boundaries
+# that no two-weight model draws, so the first page's list leaves them out.
+NET_PRESETS: dict[str, Preset] = {
+    "circles": Preset(
+        make_circles,
+        "A ring of class 0 around a disc of class 1: a network must bend its "
+        "boundary into a loop.",
+        0.1,
+        "classification",
+    ),
+    "moons": Preset(
+        make_moons,
+        "Two interleaved half moons: a curved boundary separates them.",
+        0.1,
+        "classification",
+    ),
+    "spiral": Preset(
+        make_spiral,
+        "Two interleaved spirals: the hardest shape for a small network.",
+        0.1,
+        "classification",
+    ),
+    "gauss": Preset(
+        make_gauss,
+        "Two Gaussian clusters at (2, 2) and (-2, -2), as in TensorFlow Playground.",
+        0.5,
+        "classification",
+    ),
+    "xor": PRESETS["xor"],
+}
+
+# Every name make_dataset builds: the two-weight page's presets, then the network's.
+ALL_PRESETS: dict[str, Preset] = PRESETS | NET_PRESETS
+
+
 def _check_range(label: str, value: object, bounds: tuple, kind: type) -> None:
     lo, hi = bounds
     if isinstance(value, bool) or not isinstance(value, kind) or not lo <= value <= hi:
@@ -233,7 +246,7 @@ def make_dataset(
     """Build a preset data set by name.
 
     Args:
-        name: a key of ``PRESETS``.
+        name: a key of ``ALL_PRESETS``.
         samples: number of points n, within ``SAMPLES_RANGE``.
         noise: within ``NOISE_RANGE``; None means the preset's default.
         seed: integer from 0 to 2**32 - 1 for ``np.random.default_rng``.
@@ -244,11 +257,11 @@ def make_dataset(
     Raises:
         ValueError: unknown name, or samples, noise or seed out of range.
     """
-    if name not in PRESETS:
+    if name not in ALL_PRESETS:
         raise ValueError(
-            f"unknown data set {name!r}; valid names: {', '.join(PRESETS)}"
+            f"unknown data set {name!r}; valid names: {', '.join(ALL_PRESETS)}"
         )
-    preset = PRESETS[name]
+    preset = ALL_PRESETS[name]
     noise = preset.default_noise if noise is None else noise
     _check_range("samples", samples, SAMPLES_RANGE, numbers.Integral)
     _check_range("noise", noise, NOISE_RANGE, numbers.Real)

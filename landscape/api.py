@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from landscape import curvature, export, figures, framing, trainer
 from landscape.config import RunConfig
 from landscape.data.dataset import Dataset
-from landscape.data.presets import PRESETS
+from landscape.data.presets import ALL_PRESETS
 from landscape.export import movie, raster
 from landscape.runspec import MAX_RUNS, RunSpec, config_settings, labels, parse_run
 from landscape.surface import Surface, loss_surface
@@ -38,7 +38,7 @@ def data_settings(
 
     Args:
         data: the data set, for its row count and task.
-        preset: a key of PRESETS; iris, a fixed real data set, takes no knobs.
+        preset: a key of ALL_PRESETS; iris, a fixed real data set, takes no knobs.
         samples, noise, seed: the preset's arguments.
         file: the CSV file's name or path, as the user gave it.
 
@@ -51,7 +51,7 @@ def data_settings(
         return {"data": file} | base
     if preset is None or preset == "iris":  # iris: its knobs do not apply
         return {"dataset": preset or data.name} | base
-    noise = PRESETS[preset].default_noise if noise is None else noise
+    noise = ALL_PRESETS[preset].default_noise if noise is None else noise
     knobs = {"samples": samples, "noise": noise, "seed": seed}
     return {"dataset": preset} | knobs | base
 

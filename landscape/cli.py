@@ -1,4 +1,5 @@
-"""python -m landscape train | surface | curvature | render | bench: a stable CLI."""
+"""python -m landscape train | surface | curvature | render | net-train | net-slice |
+bench: a stable CLI."""
 
 from __future__ import annotations
 
@@ -143,7 +144,18 @@ def _surface(args) -> dict:
     }
 
 
+def _net(args) -> dict:
+    from landscape.net import commands
+
+    data = _dataset(args)
+    return commands.main(args, data, _data_settings(args, data), _params(args.param))
+
+
 def _summary(command: str, out: dict) -> str:
+    if command.startswith("net-"):
+        from landscape.net import commands
+
+        return commands.summary(out)
     if command == "train":
         s, w, loss = out["settings"], out["weights"], out["losses"]
         source = s.get("dataset") or s.get("data")
@@ -200,13 +212,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from landscape.bench import export as export_bench
 
             out = export_bench.main(quick=args.quick)
+        elif args.command == "bench" and args.net:
+            from landscape.bench import net as net_bench
+
+            out = net_bench.main(quick=args.quick, count=args.count_compiles)
         elif args.command == "bench":
             from landscape.bench import engine as bench
 
             out = bench.main(quick=args.quick, count_compiles=args.count_compiles)
         else:
             commands = {"train": _train, "surface": _surface, "render": _render,
-                        "curvature": _curvature}  # fmt: skip
+                        "curvature": _curvature, "net-train": _net,
+                        "net-slice": _net}  # fmt: skip
             out = commands[args.command](args)
     except (BadInput, ValueError) as e:
         message = " ".join(str(e).split())  # one line, whatever the source said

@@ -17,13 +17,15 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser(description: str) -> Parser:
-    """The parser of python -m landscape train|surface|curvature|render|bench."""
+    """The parser of python -m landscape train|surface|curvature|render|net-train|
+    net-slice|bench."""
     p = Parser(prog="python -m landscape", description=description)
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     _train_parser(sub)
     _surface_parser(sub)
     _curvature_parser(sub)
     _render_parser(sub)
+    _net_parsers(sub)
     _bench_parser(sub)
     return p
 
@@ -50,15 +52,55 @@ def _train_parser(sub) -> None:
         "--start", type=float, nargs=2, default=[-2.0, 2.0], metavar=("W1", "W2")
     )
     t.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    t.add_argument(
-        "--schedule", default="constant", help="constant, exponential or cosine"
-    )
-    t.add_argument("--decay-steps", type=int, default=None)
-    t.add_argument("--decay-rate", type=float, default=0.5)
-    t.add_argument("--staircase", action="store_true")
-    t.add_argument("--alpha", type=float, default=0.0)
+    _schedule_options(t)
     t.add_argument("--batch-size", type=int, default=None)
     t.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _schedule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--schedule", default="constant", help="constant, exponential or cosine"
+    )
+    p.add_argument("--decay-steps", type=int, default=None)
+    p.add_argument("--decay-rate", type=float, default=0.5)
+    p.add_argument("--staircase", action="store_true")
+    p.add_argument("--alpha", type=float, default=0.0)
+
+
+def _net_parser(sub, name: str, help: str) -> argparse.ArgumentParser:
+    n = sub.add_parser(name, help=help)
+    _data_options(n)
+    n.set_defaults(dataset="circles")
+    n.add_argument(
+        "--hidden",
+        type=int,
+        action="append",
+        metavar="UNITS",
+        help="units of a hidden layer (2 to 16); twice for two layers",
+    )
+    n.add_argument("--activation", default="tanh", help="tanh or relu")
+    n.add_argument("--optimizer", default="adam", help="a registry key")
+    n.add_argument("--lr", type=float, default=None, help="default: TF's default")
+    n.add_argument("--steps", type=int, default=200)
+    n.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    _schedule_options(n)
+    n.add_argument("--init-seed", type=int, default=0, help="seeds the Glorot start")
+    n.add_argument("--json", action="store_true", help="print one JSON object")
+    return n
+
+
+def _net_parsers(sub) -> None:
+    _net_parser(sub, "net-train", "train a small network and print its path")
+    s = _net_parser(sub, "net-slice", "a network's loss over a plane, with its path")
+    s.add_argument("--plane", default="pca", help="pca, random or interpolate")
+    s.add_argument("--grid", type=int, default=41, help="points per side, 3 to 81")
+    s.add_argument(
+        "--span",
+        type=float,
+        default=None,
+        help="the grid covers [-SPAN, SPAN]; default: fits the path",
+    )
+    s.add_argument("--direction-seed", type=int, default=0)
 
 
 def _surface_parser(sub) -> None:
@@ -112,4 +154,5 @@ def _bench_parser(sub) -> None:
         help="time the app in Chromium instead of the engine",
     )
     b.add_argument("--export", action="store_true", help="time every export format")
+    b.add_argument("--net", action="store_true", help="time the small network")
     b.add_argument("--count-compiles", action="store_true", help=argparse.SUPPRESS)

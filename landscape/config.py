@@ -39,6 +39,16 @@ def whole(name: str, value: object, low: int, high: int) -> int:
     return int(number)
 
 
+def learning_rate(value: object) -> float:
+    """value as a learning rate in LR_RANGE, or ValueError saying what is allowed."""
+    lo, hi = LR_RANGE
+    allowed = f"the learning rate must be a number > {lo:g} and <= {hi:g}"
+    lr = finite("learning rate", value, allowed)
+    if not lo < lr <= hi:
+        raise ValueError(f"learning rate {lr!r} is out of range; {allowed}")
+    return lr
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A learning-rate schedule: Keras ExponentialDecay or CosineDecay, or none.
@@ -89,11 +99,7 @@ class RunConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        lo, hi = LR_RANGE
-        allowed = f"the learning rate must be a number > {lo:g} and <= {hi:g}"
-        lr = finite("learning rate", self.learning_rate, allowed)
-        if not lo < lr <= hi:
-            raise ValueError(f"learning rate {lr!r} is out of range; {allowed}")
+        learning_rate(self.learning_rate)
         whole("steps", self.steps, 0, MAX_STEPS)
         if len(self.start) != 2:
             raise ValueError("start must be two numbers, w1 and w2")

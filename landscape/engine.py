@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-
-import numpy as np
 import tensorflow as tf
 
-from landscape import losses, optimizers, slots
+from landscape import losses, slots
 from landscape.batches import Batches
 from landscape.config import RunConfig
 from landscape.data.dataset import Dataset, padded
-from landscape.schedules import Schedules
+from landscape.runvars import RunVariables
 from landscape.trajectory import Trajectory, assemble
 
 CHUNK = 1024  # steps per compiled call: fixed, so the step count never changes shapes
 BATCH_CELLS = 1 << 22  # cap on a mini-batch chunk's (steps, n) weight matrix
 
 
-class Engine:
+class Engine(RunVariables):
     """One optimizer kind and loss, compiled once and reused for every run.
 
     All per-run values (learning rate, start, hyperparameters, schedule, steps,
@@ -28,22 +25,8 @@ class Engine:
     """
 
     def __init__(self, key: str, loss: str, task: str, jit: bool = True):
-        self.spec = optimizers.get(key)
+        super().__init__(key, size=2)
         self.loss, self.task = loss, task
-        self.lock = threading.Lock()
-        self.traces = 0  # Python traces of the loop: each one is a retrace
-        self.w = tf.Variable(tf.zeros(2), name="w")
-        self.lr = tf.Variable(self.spec.default_lr, name="learning_rate")
-        self.base_lr = tf.Variable(self.spec.default_lr, name="base_learning_rate")
-        self.hypers = {
-            h.name: tf.Variable(h.default, name=h.name) for h in self.spec.hypers
-        }
-        self.opt = self.spec.make(self.lr, self.hypers)
-        if self.spec.family == "keras":
-            # Keras keeps the rate in a variable of its own: drive that one.
-            self.lr = self.opt._learning_rate
-        self.state_vars = slots.create_state(self.spec, self.opt, self.w)
-        self.schedule = Schedules(self.base_lr)
         self.jit = jit
         # Shapes left open so a new sample count never retraces; dataset.padded
         # rounds the count up, so few of them compile.
@@ -66,15 +49,7 @@ class Engine:
     # --- one run's fresh values ------------------------------------------
     def reset(self, cfg: RunConfig, hypers: dict[str, float]) -> None:
         """Put every variable back to a fresh run's values."""
-        for name, value in hypers.items():
-            self.hypers[name].assign(value)
-        slots.reset_state(self.spec, self.state_vars, hypers)
-        if self.spec.family == "keras":
-            self.opt.iterations.assign(0)
-        self.w.assign(np.asarray(cfg.start, np.float32))
-        self.base_lr.assign(cfg.learning_rate)
-        self.lr.assign(cfg.learning_rate)
-        self.schedule.assign(cfg.schedule, cfg.steps)
+        self.reset_run(cfg.start, cfg.learning_rate, cfg.schedule, cfg.steps, hypers)
 
     # --- the compiled loop -----------------------------------------------
     def _records(self, size) -> dict[str, tf.TensorArray]:

@@ -107,7 +107,21 @@ def mean_loss(
     Returns:
         (...) float32 losses.
     """
-    each = per_example(loss, task, labels, logits(x, w))
+    return mean_over_examples(loss, task, labels, logits(x, w), mask)
+
+
+def mean_over_examples(
+    loss: str, task: str, labels: tf.Tensor, z: tf.Tensor, mask: tf.Tensor
+) -> tf.Tensor:
+    """The masked mean of per_example over the last axis: see mean_loss.
+
+    Args:
+        z: (..., n) logits, of any model.
+
+    Returns:
+        (...) float32 losses.
+    """
+    each = per_example(loss, task, labels, z)
     return tf.math.reduce_sum(each * mask, axis=-1) / tf.math.reduce_sum(mask)
 
 

@@ -20,7 +20,7 @@ def create_state(spec, opt, w: tf.Variable) -> list[tf.Variable]:
     else:
         # TF1 optimizers make their slots on the first apply; apply a zero
         # gradient once here, and reset_state() puts everything back.
-        opt.apply_gradients([(tf.zeros(2), w)])
+        opt.apply_gradients([(tf.zeros_like(w), w)])
         found = [opt.get_slot(w, name) for name in ("m", "v")]
         found = [v for v in found if v is not None]
         if found:

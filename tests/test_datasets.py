@@ -5,14 +5,18 @@ import pytest
 
 from landscape.data.csvfile import MAX_CSV_BYTES, MAX_CSV_ROWS, load_csv
 from landscape.data.dataset import Dataset, padded, padded_size
-from landscape.data.presets import PRESETS, make_dataset
+from landscape.data.presets import ALL_PRESETS, NET_PRESETS, PRESETS, make_dataset
 
-RANDOM_PRESETS = [name for name in PRESETS if name != "iris"]
+RANDOM_PRESETS = [name for name in ALL_PRESETS if name != "iris"]
 SHAPES = {
     "blobs": (("x1", "x2"), "classification", 2),
     "overlap": (("x1", "x2"), "classification", 2),
     "imbalanced": (("x1", "x2"), "classification", 2),
     "xor": (("x1", "x2"), "classification", 2),
+    "circles": (("x1", "x2"), "classification", 2),
+    "moons": (("x1", "x2"), "classification", 2),
+    "spiral": (("x1", "x2"), "classification", 2),
+    "gauss": (("x1", "x2"), "classification", 2),
     "dose": (("dose", "bias"), "classification", 1),
     "line": (("x", "bias"), "regression", 1),
     "scaled": (("x1", "x2 (10x wider)"), "regression", 2),
@@ -41,8 +45,13 @@ def csv_error(data: bytes) -> str:
 
 
 def test_registry_matches_expected_presets():
-    assert set(PRESETS) == set(SHAPES)
-    for name, preset in PRESETS.items():
+    assert set(ALL_PRESETS) == set(SHAPES)
+    # The first page keeps its list; the network's shapes are their own.
+    assert list(NET_PRESETS) == ["circles", "moons", "spiral", "gauss", "xor"]
+    assert list(PRESETS) == [
+        *("blobs", "overlap", "imbalanced", "xor", "dose", "line", "scaled", "iris")
+    ]
+    for name, preset in ALL_PRESETS.items():
         assert name == name.lower()
         assert preset.task == SHAPES[name][1]
         assert preset.description and "\n" not in preset.description
@@ -108,6 +117,45 @@ def test_xor_defeats_every_line_through_the_origin():
     assert (xor == (data.y == 1)).mean() > 0.95
 
 
+def test_circles_put_class_one_inside_at_radius_half():
+    data = make_dataset("circles", samples=301, noise=0.0, seed=3)
+    radius = np.hypot(data.x[:, 0], data.x[:, 1])
+    np.testing.assert_allclose(radius, np.where(data.y == 1, 0.5, 1.0), rtol=1e-6)
+    assert (data.y.sum(), len(data.y)) == (150, 301)
+    noisy = make_dataset("circles", samples=2000, noise=0.1, seed=3)
+    assert best_line_through_origin(noisy.x, noisy.y) < 0.6
+
+
+def test_moons_lie_on_their_two_half_circles():
+    data = make_dataset("moons", samples=400, noise=0.0, seed=5)
+    upper = data.x[data.y == 0]
+    lower = data.x[data.y == 1]
+    np.testing.assert_allclose(np.hypot(*upper.T), 1.0, rtol=1e-6)
+    assert (upper[:, 1] >= 0).all()
+    np.testing.assert_allclose(
+        np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, rtol=1e-6
+    )
+    assert (lower[:, 1] <= 0.5).all()
+
+
+def test_spiral_arms_are_each_others_half_turn():
+    data = make_dataset("spiral", samples=500, noise=0.0, seed=6)
+    radius = np.hypot(data.x[:, 0], data.x[:, 1])
+    # angle atan2(x1, x2) = 3.5 pi r / 2 (+ pi for class 0), modulo 2 pi
+    angle = np.arctan2(data.x[:, 0], data.x[:, 1])
+    expected = 1.75 * np.pi * radius + np.pi * (data.y == 0)
+    gap = np.angle(np.exp(1j * (angle - expected)))
+    np.testing.assert_allclose(gap, 0.0, atol=1e-4)
+    assert radius.max() <= 2.0
+
+
+def test_gauss_clusters_sit_at_plus_and_minus_two():
+    data = make_dataset("gauss", samples=2000, noise=0.5, seed=7)
+    np.testing.assert_allclose(data.x[data.y == 1].mean(axis=0), [2, 2], atol=0.05)
+    np.testing.assert_allclose(data.x[data.y == 0].mean(axis=0), [-2, -2], atol=0.05)
+    assert data.x[data.y == 1].std(axis=0) == pytest.approx([0.5, 0.5], abs=0.03)
+
+
 def test_imbalanced_is_about_ninety_ten():
     data = make_dataset("imbalanced", samples=1000)
     assert data.y.mean() == pytest.approx(0.1, abs=0.01)
@@ -145,7 +193,7 @@ def test_iris_is_fishers_setosa_versus_versicolor():
 
 def test_unknown_preset_lists_valid_names():
     with pytest.raises(ValueError, match="valid names: blobs, overlap"):
-        make_dataset("spiral")
+        make_dataset("spirals")
 
 
 @pytest.mark.parametrize(

@@ -55,11 +55,11 @@ def count_compiles() -> dict:
     for key in keys:
         trainer.run(data, RunConfig(optimizer=key, steps=10))
     surface.loss_surface(data, "cross_entropy", box, box, 51)
-    before = _modules(dump)
+    before = modules(dump)
     for key in keys:
         for cfg in warm_configs(key, 3) + variations(key):
             trainer.run(data, cfg)
-    after = _modules(dump)
+    after = modules(dump)
     # Other sample counts that dataset.padded rounds to the same size as 200.
     for n in (193, 211, 224):
         other = make_dataset("blobs", n, seed=n)
@@ -69,17 +69,18 @@ def count_compiles() -> dict:
     return {
         "warmup": len(before),
         "after_warmup": len(after - before),
-        "after_new_sample_counts": len(_modules(dump) - after),
+        "after_new_sample_counts": len(modules(dump) - after),
     }
 
 
-def _modules(dump: str) -> set[str]:
+def modules(dump: str) -> set[str]:
     """XLA writes module_NNNN.* files for each module it compiles."""
     return {name.split(".")[0] for name in os.listdir(dump)}
 
 
-def count_in_child() -> dict | None:
-    """count_compiles in a child that dumps every XLA module; None if it failed."""
+def count_in_child(*flags: str) -> dict | None:
+    """count_compiles (bench --count-compiles with `flags`) in a child that dumps
+    every XLA module; None if it failed."""
     with tempfile.TemporaryDirectory() as dump:
         env = dict(
             os.environ,
@@ -87,7 +88,15 @@ def count_in_child() -> dict | None:
             XLA_FLAGS=f"--xla_dump_to={dump} --xla_dump_hlo_as_text",
         )
         out = subprocess.run(
-            [sys.executable, "-m", "landscape", "bench", "--count-compiles", "--json"],
+            [
+                sys.executable,
+                "-m",
+                "landscape",
+                "bench",
+                *flags,
+                "--count-compiles",
+                "--json",
+            ],  # fmt: skip
             env=env,
             capture_output=True,
             text=True,

@@ -1,4 +1,5 @@
-"""Preset data sets for a model with exactly two weights, built by name.
+"""Preset data sets, built by name: PRESETS for the two-weight model, NET_PRESETS
+for the small network.
 
 The ``iris`` preset ships Fisher's Iris data (Fisher, 1936) as published by
 the UCI Machine Learning Repository, licence CC BY 4.0. It keeps UCI's values,
@@ -18,9 +19,18 @@ import numpy as np
 
 from landscape.data.csvfile import load_csv
 from landscape.data.dataset import TASKS, Dataset, with_bias
+from landscape.data.shapes import (
+    classes,
+    make_circles,
+    make_gauss,
+    make_moons,
+    make_spiral,
+)
 
 __all__ = [
     "NOISE_RANGE",
+    "ALL_PRESETS",
+    "NET_PRESETS",
     "PRESETS",
     "SAMPLES_RANGE",
     "SEED_RANGE",
@@ -55,14 +65,7 @@ def _two_classes(
     # `mean` is the best boundary for balanced classes: the bias-free model suffices.
     x = np.outer(2.0 * y - 1.0, mean) + noise * rng.standard_normal((samples, 2))
     order = rng.permutation(samples)
-    return _classes(x[order], y[order], name)
-
-
-def _classes(x: np.ndarray, y: np.ndarray, name: str) -> Dataset:
-    """Two-feature classification Dataset from float64 x (n, 2) and y (n,)."""
-    return Dataset(
-        x.astype(np.float32), y.astype(np.float32), ("x1", "x2"), TASKS[0], name, 2
-    )
+    return classes(x[order], y[order], name)
 
 
 def make_blobs(samples: int, noise: float, seed: int) -> Dataset:
@@ -88,7 +91,7 @@ def make_xor(samples: int, noise: float, seed: int) -> Dataset:
     centres = np.array([[1.0, 1.0], [-1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])[quadrant]
     x = centres + noise * rng.standard_normal((samples, 2))
     # Labels come from the cluster, not the noisy point: quadrants 1 and 3 are class 1.
-    return _classes(x, (quadrant % 2).astype(float), "xor")
+    return classes(x, (quadrant % 2).astype(float), "xor")
 
 
 def make_dose(samples: int, noise: float, seed: int) -> Dataset:
@@ -195,6 +198,41 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+# The small network's shapes, after TensorFlow Playground: curved boundaries
+# that no two-weight model draws, so the first page's list leaves them out.
+NET_PRESETS: dict[str, Preset] = {
+    "circles": Preset(
+        make_circles,
+        "A ring of class 0 around a disc of class 1: a network must bend its "
+        "boundary into a loop.",
+        0.1,
+        "classification",
+    ),
+    "moons": Preset(
+        make_moons,
+        "Two interleaved half moons: a curved boundary separates them.",
+        0.1,
+        "classification",
+    ),
+    "spiral": Preset(
+        make_spiral,
+        "Two interleaved spirals: the hardest shape for a small network.",
+        0.1,
+        "classification",
+    ),
+    "gauss": Preset(
+        make_gauss,
+        "Two Gaussian clusters at (2, 2) and (-2, -2), as in TensorFlow Playground.",
+        0.5,
+        "classification",
+    ),
+    "xor": PRESETS["xor"],
+}
+
+# Every name make_dataset builds: the two-weight page's presets, then the network's.
+ALL_PRESETS: dict[str, Preset] = PRESETS | NET_PRESETS
+
+
 def _check_range(label: str, value: object, bounds: tuple, kind: type) -> None:
     lo, hi = bounds
     if isinstance(value, bool) or not isinstance(value, kind) or not lo <= value <= hi:
@@ -208,7 +246,7 @@ def make_dataset(
     """Build a preset data set by name.
 
     Args:
-        name: a key of ``PRESETS``.
+        name: a key of ``ALL_PRESETS``.
         samples: number of points n, within ``SAMPLES_RANGE``.
         noise: within ``NOISE_RANGE``; None means the preset's default.
         seed: integer from 0 to 2**32 - 1 for ``np.random.default_rng``.
@@ -219,11 +257,11 @@ def make_dataset(
     Raises:
         ValueError: unknown name, or samples, noise or seed out of range.
     """
-    if name not in PRESETS:
+    if name not in ALL_PRESETS:
         raise ValueError(
-            f"unknown data set {name!r}; valid names: {', '.join(PRESETS)}"
+            f"unknown data set {name!r}; valid names: {', '.join(ALL_PRESETS)}"
         )
-    preset = PRESETS[name]
+    preset = ALL_PRESETS[name]
     noise = preset.default_noise if noise is None else noise
     _check_range("samples", samples, SAMPLES_RANGE, numbers.Integral)
     _check_range("noise", noise, NOISE_RANGE, numbers.Real)

@@ -40,9 +40,11 @@ def _build(kind: str, comp: api.Comparison, classroom: bool) -> bytes:
     return api.render(comp, fmt, **options)
 
 
+@st.fragment
 def render_exports(comp: api.Comparison, classroom: bool) -> None:
     """Pick a format, prepare it (only on the button: never on every rerun),
-    download it."""
+    download it. A fragment: choosing, preparing and downloading rerun only
+    this panel, not the charts above it."""
     kind = (
         st.segmented_control("Format", list(FORMATS), default="PNG", key="export_kind")
         or "PNG"

@@ -77,9 +77,13 @@ def render_panels(
         exports.render_exports(comparison(current, source, data, runs, surf), classroom)
     if shown("code"):
         with st.expander("Show the TensorFlow code"):
-            # Only on request: the script embeds the data, and an expander's
-            # body runs on every rerun even while it is closed.
-            if st.toggle("Write the script for a run", key=Key.CODE_ON):
-                teaching.render_code(
-                    data, runs, run_configs(current, runs), describe_source(source)
-                )
+            render_code_panel(data, runs, run_configs(current, runs), source)
+
+
+@st.fragment
+def render_code_panel(data, runs, configs, source: cache.Source) -> None:
+    """A fragment: the toggle and the run's choice rerun only this panel."""
+    # Only on request: the script embeds the data, and an expander's body
+    # runs on every rerun even while it is closed.
+    if st.toggle("Write the script for a run", key=Key.CODE_ON):
+        teaching.render_code(data, runs, configs, describe_source(source))

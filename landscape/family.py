@@ -9,7 +9,6 @@ exactly as single runs); this module only thins and packs them.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -71,29 +70,14 @@ def stop_record(data: Dataset, traj: Trajectory, label: str, xs: np.ndarray) -> 
     }
 
 
-def payload(
-    data: Dataset,
-    stops: Sequence[tuple[str, Trajectory, str]],
-    live_label: str,
-    xs: np.ndarray,
-    current: str,
-) -> dict:
-    """What the drag bridge needs: every stop's run, keyed by the text the
-    slider shows for it.
+def payload(stops: dict[str, dict], live_label: str, current: str) -> dict:
+    """What the drag bridge needs.
 
     Args:
-        data: the data the runs were trained on.
-        stops: (the slider's text for the stop, its run, its legend label).
+        stops: the slider's text for each stop -> stop_record of its run.
         live_label: the legend label of the live run now drawn, whose traces the
             browser swaps.
-        xs: the x values of the data view's line (figures.fit_xs).
         current: the slider's text where it stands now (the chosen rate's
             nearest stop), which the charts already show.
     """
-    return {
-        "live": live_label,
-        "current": current,
-        "stops": {
-            text: stop_record(data, traj, label, xs) for text, traj, label in stops
-        },
-    }
+    return {"live": live_label, "current": current, "stops": stops}

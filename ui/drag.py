@@ -27,21 +27,23 @@ def stop_text(lr: float) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def get_payload(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dict:
-    """The live run at every stop, packed (family.payload).
+def get_stops(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dict:
+    """The live run at every stop, packed (family.stop_record), by the
+    slider's text. The pin's own rate does not matter: a committed change of
+    the rate finds the stops already made.
 
     Trained here with trainer.run, exactly as a single run, and not through
     cache.get_run: 31 entries per family would push the single runs out.
     """
     data = cache.get_dataset(source)
-    stops = []
+    xs = figures.fit_xs(data)
+    stops = {}
     for lr in LR_STOPS:
         at = replace(pin, lr=lr)
         traj = trainer.run(data, run_config(at, loss, source.seed))
-        stops.append((stop_text(lr), traj, run_labels([at, *others])[0]))
-    live = run_labels([pin, *others])[0]
-    current = stop_text(nearest_stop(pin.lr))
-    return family.payload(data, stops, live, figures.fit_xs(data), current)
+        label = run_labels([at, *others])[0]
+        stops[stop_text(lr)] = family.stop_record(data, traj, label, xs)
+    return stops
 
 
 def render_drag(current, source: cache.Source, runs) -> None:
@@ -49,8 +51,11 @@ def render_drag(current, source: cache.Source, runs) -> None:
     if not runs or runs[0].slot != 0 or Key.LR_SLIDER not in st.session_state:
         return
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
+    pin = current.live
     try:
-        payload = get_payload(source, current.loss, current.live, others)
+        stops = get_stops(source, current.loss, replace(pin, lr=LR_STOPS[0]), others)
     except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
         return
+    live = run_labels([pin, *others])[0]
+    payload = family.payload(stops, live, stop_text(nearest_stop(pin.lr)))
     BRIDGE(data=payload, key="lr_drag", height=0)

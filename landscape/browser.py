@@ -31,6 +31,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_command(port: int, address: str = "127.0.0.1") -> list[str]:
+    """The app's server as deployed (ui.serve: Streamlit, warmed at start)."""
+    return [sys.executable, "-m", "ui.serve", "--server.port", str(port),
+            "--server.address", address, "--server.headless", "true",
+            "--browser.gatherUsageStats", "false"]  # fmt: skip
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Wait until url/_stcore/health answers; RuntimeError if proc ends first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"streamlit did not start on {url}")
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a process, killing it if it has not ended in 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def streamlit_server(port: int | None = None, timeout: float = 90.0, log=None):
     """The app as deployed (ui.serve: Streamlit, warmed at start) on loopback;
@@ -41,29 +70,15 @@ def streamlit_server(port: int | None = None, timeout: float = 90.0, log=None):
     port = port or free_port()
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL,
+        serve_command(port), cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"streamlit did not start on {url}")
-            time.sleep(0.2)
+        wait_healthy(url, proc, timeout)
         yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @contextlib.contextmanager

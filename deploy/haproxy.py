@@ -28,7 +28,11 @@ MAX_REPLICAS = 8
 #   which is how a class on a killed replica reconnects;
 # - leastconn: sessions are long-lived sockets, so count them, not requests;
 # - the health check tolerates a busy server (timeout check) but a dead one
-#   refuses connections and is marked down after `fall` checks.
+#   refuses connections and is marked down after `fall` checks, or at once by
+#   the first refused connection (observe layer4), so that reconnecting
+#   sessions go to a live replica rather than wait for a restarted one;
+# - slowstart: a replica back up is still importing TensorFlow and compiling,
+#   so it gets its share of new sessions gradually.
 TEMPLATE = """\
 # Written by deploy/haproxy.py ({what}); edit the template there, not this file.
 global
@@ -55,7 +59,7 @@ backend replicas
     cookie {cookie} insert indirect nocache httponly
     option httpchk GET {health}
     http-check expect status 200
-    default-server inter 2s fall 2 rise 2{server_options}
+    default-server inter 2s fastinter 500ms fall 2 rise 2 {on_error}{server_options}
 {servers}
 """
 
@@ -105,6 +109,7 @@ def config(replicas: list[Replica], bind: str, stats_socket: str = "",
         bind=bind,
         cookie=COOKIE,
         health=HEALTH,
+        on_error="observe layer4 error-limit 1 on-error mark-down slowstart 30s",
         server_options=" resolvers docker init-addr last,libc,none" if compose else "",
         servers=servers,
     )

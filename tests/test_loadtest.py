@@ -54,3 +54,10 @@ def test_through_haproxy_two_replicas_share_the_sessions_and_each_is_correct():
     assert min(counts.values()) >= 1, counts
     for server in report["servers"]:
         assert server["health_timeouts"] == 0
+
+
+def test_a_url_the_app_writes_reads_back_as_the_same_settings():
+    for s in loadtest_plan.plan(3, 4):
+        assert loadtest_plan.settings_from(s.query()) == s
+    with pytest.raises(ValueError, match="cannot read back"):
+        loadtest_plan.settings_from("lr=abc")

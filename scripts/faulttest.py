@@ -28,25 +28,21 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: python scripts/faulttest.py
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake  # noqa: E402
-
-from deploy.cluster import cluster  # noqa: E402
-from scripts.faulttest_browser import UploadPage, upload_page  # noqa: E402
-from scripts.loadtest import Record, distinct, percentile, warm_up  # noqa: E402
-from scripts.loadtest_plan import (  # noqa: E402
+from deploy.cluster import cluster
+from scripts.faulttest_browser import UploadPage, upload_page
+from scripts.loadtest import Record, distinct, percentile, warm_up
+from scripts.loadtest_plan import (
     OPTIMIZERS,
     plan,
     settings_from,
     verify,
     widget_values,
 )
-from scripts.loadtest_server import server_errors  # noqa: E402
-from scripts.stream_client import StreamSession  # noqa: E402
+from scripts.loadtest_server import server_errors
+from scripts.stream_client import StreamSession
 
 RECONNECT_S = 120.0  # a session not back by then is an error
 

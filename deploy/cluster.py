@@ -85,6 +85,7 @@ class Cluster:
         self.env.setdefault(SECRET, secrets.token_hex(32))
         self.haproxy: subprocess.Popen | None = None
         self.stopping = threading.Event()
+        self.lock = threading.Lock()
         self.restarts: list[tuple[str, float]] = []  # (replica, when)
 
     @property
@@ -101,8 +102,9 @@ class Cluster:
         cfg.write_text(self.config())
         with open(self.workdir / "haproxy.log", "w") as log:
             self.haproxy = subprocess.Popen(
-                [HAPROXY, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT
-            )
+                [HAPROXY, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
         self.wait_up(timeout)
         threading.Thread(target=self._supervise, daemon=True).start()
 
@@ -111,19 +113,22 @@ class Cluster:
         return config(replicas, f"{self.address}:{self.port}", str(self.socket))
 
     def _start(self, server: Server) -> None:
+        # A session of its own: Ctrl-C reaches the cluster only, which stops the
+        # replicas itself, so the supervisor never mistakes it for a crash.
         with open(server.log, "a") as log:
             server.proc = subprocess.Popen(
                 serve_command(server.port), cwd=ROOT, env=self.env,
-                stdout=log, stderr=subprocess.STDOUT,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         server.starts.append(time.monotonic())
 
     def _supervise(self) -> None:
         while not self.stopping.wait(0.5):
-            for server in self.servers:
-                if server.proc.poll() is not None and not self.stopping.is_set():
-                    self.restarts.append((server.name, time.monotonic()))
-                    self._start(server)
+            with self.lock:
+                for server in self.servers:
+                    if server.proc.poll() is not None and not self.stopping.is_set():
+                        self.restarts.append((server.name, time.monotonic()))
+                        self._start(server)
 
     def states(self) -> dict[str, str]:
         """Each replica's state as HAProxy sees it: "UP", "DOWN", ..."""
@@ -152,7 +157,9 @@ class Cluster:
 
     def stop(self) -> None:
         self.stopping.set()
-        for proc in [self.haproxy, *(s.proc for s in self.servers)]:
+        with self.lock:  # not while the supervisor starts one
+            procs = [self.haproxy, *(s.proc for s in self.servers)]
+        for proc in procs:
             if proc is not None:
                 stop(proc)
 

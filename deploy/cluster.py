@@ -29,6 +29,7 @@ from landscape.browser import ROOT, free_port, serve_command, stop, wait_healthy
 
 HAPROXY = os.environ.get("HAPROXY", "/usr/sbin/haproxy")
 SECRET = "STREAMLIT_SERVER_COOKIE_SECRET"
+WATCHER = "STREAMLIT_SERVER_FILE_WATCHER_TYPE"
 
 
 class BadArgument(ValueError):
@@ -83,6 +84,10 @@ class Cluster:
         self.socket = workdir / "haproxy.sock"
         self.env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
         self.env.setdefault(SECRET, secrets.token_hex(32))
+        # As deployed (see the Dockerfile): no source watching. A watching
+        # server polls every module's file for every new session; under a
+        # class's arrival that stalled both replicas' event loops for ~20 s.
+        self.env.setdefault(WATCHER, "none")
         self.haproxy: subprocess.Popen | None = None
         self.stopping = threading.Event()
         self.lock = threading.Lock()

@@ -15,6 +15,7 @@ import contextlib
 import csv
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -204,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make serve: {HAPROXY} is missing: apt-get install haproxy",
               file=sys.stderr)  # fmt: skip
         return 2
+    # The replicas have sessions of their own: on SIGTERM, stop them first.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with cluster(n, port, args.address) as c:
         print(f"landscape: {n} replicas behind HAProxy at {c.url} "
               f"(logs in {c.workdir}); Ctrl-C stops them", flush=True)  # fmt: skip

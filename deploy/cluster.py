@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.haproxy import MAX_REPLICAS, Replica, config, replica_names
@@ -66,7 +66,6 @@ class Server:
     port: int
     log: Path
     proc: subprocess.Popen | None = None
-    starts: list[float] = field(default_factory=list)  # monotonic start times
 
     @property
     def url(self) -> str:
@@ -126,7 +125,6 @@ class Cluster:
                 serve_command(server.port), cwd=ROOT, env=self.env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        server.starts.append(time.monotonic())
 
     def _supervise(self) -> None:
         while not self.stopping.wait(0.5):

@@ -3,9 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+REPLICAS ?= 1
+HAPROXY := /usr/sbin/haproxy
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run serve test lint bench screenshot clean
+
+# Bad REPLICAS or PORT: one line saying what is allowed, before anything runs.
+ifneq ($(filter serve loadtest faulttest,$(MAKECMDGOALS)),)
+ifneq ($(filter $(REPLICAS),1 2 3 4 5 6 7 8),$(REPLICAS))
+$(error REPLICAS=$(REPLICAS) is not allowed: a whole number from 1 to 8)
+endif
+ifneq ($(shell [ "$(PORT)" -ge 1 ] 2>/dev/null && [ "$(PORT)" -le 65535 ] && echo ok),ok)
+$(error PORT=$(PORT) is not allowed: a whole number from 1 to 65535)
+endif
+endif
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +37,19 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core
 
+# HAProxy, Debian's package, balances the replicas of `make serve REPLICAS=N`.
+$(HAPROXY):
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq haproxy
+
 run: $(VENV)/.runtime
 	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true
 
-test: $(VENV)/.dev /usr/bin/chromium
+# N replicas behind HAProxy on PORT (deploy/cluster.py); REPLICAS=1 is `make run`.
+serve: $(VENV)/.runtime $(HAPROXY)
+	$(BIN)/python -m deploy.cluster --replicas $(REPLICAS) --port $(PORT)
+
+test: $(VENV)/.dev /usr/bin/chromium $(HAPROXY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -44,11 +65,17 @@ bench: $(VENV)/.runtime
 screenshot: $(VENV)/.dev /usr/bin/chromium
 	$(BIN)/python scripts/screenshot.py
 
-# Thirty classroom sessions at once against one real server, two of them in
-# Chromium; prints errors, p50/p95 per interaction and the server's memory.
-.PHONY: loadtest
-loadtest: $(VENV)/.dev /usr/bin/chromium
-	$(BIN)/python -m scripts.loadtest --sessions 30 --interactions 5 --browsers 2
+# Thirty classroom sessions at once against one real server (REPLICAS=N: N
+# servers behind HAProxy), two of them in Chromium; prints errors, p50/p95 per
+# interaction, each server's memory and its slowest health answer.
+.PHONY: loadtest faulttest
+loadtest: $(VENV)/.dev /usr/bin/chromium $(HAPROXY)
+	$(BIN)/python -m scripts.loadtest --sessions 30 --interactions 5 --browsers 2 \
+	  --replicas $(REPLICAS)
+
+# Thirty sessions through HAProxy to two replicas; one replica is killed midway.
+faulttest: $(VENV)/.dev /usr/bin/chromium $(HAPROXY)
+	$(BIN)/python -m scripts.faulttest --sessions 30 --interactions 6
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -19,6 +19,7 @@ if "landscape.trainer" not in sys.modules:
     )
 
 from ui import (  # noqa: E402
+    admission,
     cache,
     charts,
     compare,
@@ -100,5 +101,6 @@ def main() -> None:
         runs.render_pin_list(current)
 
 
-main()
+with admission.run_slot():
+    main()
 cache.freeze_heap()

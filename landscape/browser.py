@@ -31,6 +31,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_command(port: int, address: str = "127.0.0.1", script: str = "") -> list[str]:
+    """The app's server as deployed (ui.serve: Streamlit, warmed at start), or
+    `streamlit run script` for another page (the bench's bare floor)."""
+    command = ["-m", "streamlit", "run", script] if script else ["-m", "ui.serve"]
+    return [sys.executable, *command, "--server.port", str(port),
+            "--server.address", address, "--server.headless", "true",
+            "--browser.gatherUsageStats", "false"]  # fmt: skip
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Wait until url/_stcore/health answers; RuntimeError if proc ends first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"streamlit did not start on {url}")
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a process, killing it if it has not ended in 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def streamlit_server(
     port: int | None = None, timeout: float = 90.0, log=None, script: str = ""
@@ -44,31 +75,17 @@ def streamlit_server(
     """
     port = port or free_port()
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
-    command = ["-m", "streamlit", "run", script] if script else ["-m", "ui.serve"]
     proc = subprocess.Popen(
-        [sys.executable, *command,
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL,
+        serve_command(port, script=script), cwd=ROOT, env=env,
+        stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"streamlit did not start on {url}")
-            time.sleep(0.2)
+        wait_healthy(url, proc, timeout)
         yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @contextlib.contextmanager

@@ -1,12 +1,16 @@
 """Load test: many sessions of the real server at once, each checked against the engine.
 
 Usage: python -m scripts.loadtest [--sessions 30] [--interactions 5] [--browsers 2]
-       [--think 1.0] [--cooldown 30] [--optimizers sgd,adam,...] [--log FILE] [--json]
+       [--think 1.0] [--cooldown 30] [--replicas 1] [--optimizers sgd,adam,...]
+       [--log FILE] [--json]
 
-It starts the app (ui.serve) on loopback, warms it up (every optimizer and
-data set of the plan once, so XLA has compiled), and reads the server's RSS
-(/proc/<pid>/status) as the warm baseline. Then every session opens its own
-websocket with its own URL (data set, seed, start) and makes `interactions`
+It starts the app (ui.serve) on loopback, or with --replicas N that many
+servers behind HAProxy (deploy.cluster), warms each server up (every optimizer
+and data set of the plan once, so XLA has compiled), and reads each server's
+RSS (/proc/<pid>/status) as the warm baseline. Each server's /_stcore/health
+is probed once a second throughout, as a liveness probe would. Then every
+session opens its own websocket (through the balancer, if any) with its own
+URL (data set, seed, start) and makes `interactions`
 widget changes (optimizer, learning rate, start, steps), each timed from the
 BackMsg sent to script_finished, with a random think time between them. A few
 sessions are real Chromium pages. After the sessions close and a cool-down,
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -60,6 +65,7 @@ class Record:
     seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     paths: list[tuple[int, Settings, str, np.ndarray]] = field(default_factory=list)
+    replicas: dict[int, str] = field(default_factory=dict)  # session -> replica
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, who: int, s: Settings, page, first: bool) -> None:
@@ -79,6 +85,7 @@ async def ws_session(url: str, who: int, steps: list[Settings], rec: Record,
     rng = random.Random(who)
     try:
         async with StreamSession(url, steps[0].query()) as session:
+            rec.replicas[who] = session.replica
             rec.page(who, steps[0], await session.rerun(), first=True)
             for s in steps[1:]:
                 await asyncio.sleep(rng.uniform(0, 2 * think))
@@ -98,18 +105,38 @@ async def warm_up(url: str, optimizers) -> None:
                 await session.rerun(widget_values(s))
 
 
-async def drive(url: str, pid: int, args, rec: Record) -> dict:
-    """Warm up, then every session at once; the server's memory and CPU."""
-    await warm_up(url, args.optimizers)
-    await asyncio.sleep(2)
-    before = rss_mb(pid)
+@dataclass
+class Target:
+    """One app server under test: its name, direct URL and process id."""
+
+    name: str
+    url: str
+    pid: int
+
+
+async def watch(target: Target, stop: asyncio.Event) -> dict:
+    """A server's memory and health while the sessions run, and its CPU seconds."""
+    before, cpu = rss_mb(target.pid), cpu_seconds(target.pid)
     samples: list[float] = []
-    stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_rss(pid, samples, stop))
     health: list[float] = []
-    prober = asyncio.create_task(probe_health(url, health, stop))
+    await asyncio.gather(sample_rss(target.pid, samples, stop),
+                         probe_health(target.url, health, stop))  # fmt: skip
+    return {"replica": target.name, "rss_before_mb": before,
+            "rss_peak_mb": max(samples, default=before),
+            "cpu_s": cpu_seconds(target.pid) - cpu,
+            "health_max_s": max(health, default=None),
+            "health_timeouts": sum(h == float("inf") for h in health)}  # fmt: skip
+
+
+async def drive(url: str, targets: list[Target], args, rec: Record) -> dict:
+    """Warm up each server, then every session at once; each server's memory."""
+    for target in targets:  # each process compiles its own engines
+        await warm_up(target.url, args.optimizers)
+    await asyncio.sleep(2)
+    stop = asyncio.Event()
+    watchers = [asyncio.create_task(watch(t, stop)) for t in targets]
     plans = [plan(i, args.interactions, args.optimizers) for i in range(args.sessions)]
-    started, cpu = time.perf_counter(), cpu_seconds(pid)
+    started = time.perf_counter()
     browsers = None
     if args.browsers:
         from scripts.loadtest_browser import browser_sessions
@@ -121,18 +148,17 @@ async def drive(url: str, pid: int, args, rec: Record) -> dict:
     socket_runs = [ws_session(url, i, p, rec, args.think) for i, p in enumerate(plans)]
     await asyncio.gather(*socket_runs, *([browsers] if browsers else []))
     wall = time.perf_counter() - started
-    reruns = len(rec.seconds) + len(rec.loads)
-    cpu_per_rerun = (cpu_seconds(pid) - cpu) / max(reruns, 1)
-    during = max(samples) if samples else rss_mb(pid)
     stop.set()
-    await asyncio.gather(sampler, prober)
+    servers = await asyncio.gather(*watchers)
     await asyncio.sleep(args.cooldown)
-    after = rss_mb(pid)
-    return {"rss_before_mb": before, "rss_peak_mb": during, "rss_after_mb": after,
-            "rss_ratio": after / before, "wall_s": wall,
-            "server_cpu_s_per_rerun": cpu_per_rerun,
-            "health_max_s": max(health, default=None),
-            "health_timeouts": sum(h == float("inf") for h in health)}  # fmt: skip
+    reruns = len(rec.seconds) + len(rec.loads)
+    for target, server in zip(targets, servers):
+        server["rss_after_mb"] = rss_mb(target.pid)
+        server["ws_sessions"] = sum(r == target.name for r in rec.replicas.values())
+    return {"wall_s": wall, "servers": servers,
+            "server_cpu_s_per_rerun": sum(s["cpu_s"] for s in servers) / max(reruns, 1),
+            "health_max_s": max((s["health_max_s"] or 0) for s in servers),
+            "health_timeouts": sum(s["health_timeouts"] for s in servers)}  # fmt: skip
 
 
 def distinct(errors: list[str]) -> list[str]:
@@ -145,21 +171,40 @@ def percentile(values: list[float], q: float) -> float | None:
     return float(np.percentile(values, q)) if values else None
 
 
+@contextlib.contextmanager
+def servers_under_test(replicas: int):
+    """Yields (the URL sessions use, the servers as Targets, their log files)."""
+    if replicas == 1:
+        with logged_server() as (url, proc, log):
+            yield url, [Target("", url, proc.pid)], [log]
+        return
+    from deploy.cluster import cluster
+
+    with cluster(replicas) as c, contextlib.ExitStack() as logs:
+        targets = [Target(s.name, s.url, s.proc.pid) for s in c.servers]
+        yield c.url, targets, [logs.enter_context(open(s.log)) for s in c.servers]
+
+
 def run(args) -> dict:
     """The whole load test; returns the report as a dict."""
     rec = Record()
     load_before = os.getloadavg()[0]
-    with logged_server() as (url, proc, log), ThreadPoolExecutor(1) as thread:
+    with servers_under_test(args.replicas) as (url, targets, logs), \
+            ThreadPoolExecutor(1) as thread:  # fmt: skip
         # Its own thread and event loop, whoever calls (pytest may hold a loop).
-        memory = thread.submit(asyncio.run, drive(url, proc.pid, args, rec)).result()
-        logged = server_errors(log)
+        servers = thread.submit(asyncio.run, drive(url, targets, args, rec)).result()
+        logged = [line for log in logs for line in server_errors(log)]
         if args.log:
-            log.seek(0)
-            Path(args.log).write_text(log.read())
+            text = []
+            for log in logs:
+                log.seek(0)
+                text.append(log.read())
+            Path(args.log).write_text("\n".join(text))
     mismatches = verify(rec.paths)
     errors = rec.errors + mismatches + logged
     return {
-        "sessions": args.sessions, "browsers": args.browsers,
+        "replicas": args.replicas,
+        "sessions": args.sessions, "browsers": args.browsers, "think_s": args.think,
         "interactions": len(rec.seconds), "page_loads": len(rec.loads),
         "verified_paths": len(rec.paths) - len(mismatches),
         "errors": len(errors), "error_examples": distinct(errors)[:8],
@@ -167,7 +212,7 @@ def run(args) -> dict:
         "max_s": max(rec.seconds, default=None),
         "load_p50_s": percentile(rec.loads, 50),
         "load_p95_s": percentile(rec.loads, 95),
-        **memory,
+        **servers,
         "load_avg_before": load_before,
     }  # fmt: skip
 
@@ -179,6 +224,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--browsers", type=int, default=2, help="of the sessions")
     ap.add_argument("--think", type=float, default=1.0, help="mean seconds between")
     ap.add_argument("--cooldown", type=float, default=30.0, help="seconds")
+    ap.add_argument("--replicas", type=int, default=1, help="behind HAProxy if > 1")
     ap.add_argument("--optimizers", default=",".join(OPTIMIZERS))
     ap.add_argument("--log", help="save the server's log to this file")
     ap.add_argument("--json", action="store_true")
@@ -195,8 +241,9 @@ def main(argv=None) -> int:
         print(json.dumps(report, indent=2))
     else:
         for key, value in report.items():
-            shown = f"{value:.3f}" if isinstance(value, float) else value
-            print(f"{key:24s} {shown}")
+            for item in value if key == "servers" else [value]:
+                shown = f"{item:.3f}" if isinstance(item, float) else item
+                print(f"{key:24s} {shown}")
     return 1 if report["errors"] else 0
 
 

@@ -7,6 +7,7 @@ own optimizer, learning rate and steps; `verify` recomputes each run with
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,17 @@ class Settings:
         return (f"dataset={self.dataset}&loss={self.loss}&seed={self.seed}"
                 f"&samples={SAMPLES}&optimizer={self.optimizer}&lr={self.lr:g}"
                 f"&w1={self.w1:g}&w2={self.w2:g}&steps={self.steps}")  # fmt: skip
+
+
+def settings_from(query: str) -> Settings:
+    """The settings in a URL the app wrote (the inverse of Settings.query)."""
+    from landscape import links
+
+    state, warnings = links.parse_query(urllib.parse.parse_qs(query))
+    if warnings or state.samples != SAMPLES:
+        raise ValueError(f"the app wrote a URL it cannot read back: {warnings}")
+    return Settings(state.dataset, state.loss, state.seed, state.optimizer,
+                    state.lr, state.w1, state.w2, state.steps)  # fmt: skip
 
 
 def plan(session: int, interactions: int, optimizers=OPTIMIZERS) -> list[Settings]:

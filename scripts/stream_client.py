@@ -40,6 +40,7 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     status: int | None = None  # ForwardMsg.ScriptFinishedStatus
+    query: str | None = None  # the URL's query string, if the app wrote one
     seconds: float = 0.0  # from the BackMsg sent to script_finished received
 
     @property
@@ -73,9 +74,10 @@ def _key(element_id: str) -> str:
 class StreamSession:
     """One browser-less session; use `async with StreamSession(url) as s`."""
 
-    def __init__(self, url: str, query: str = "", timeout: float = 300.0):
+    def __init__(self, url: str, query: str = "", timeout: float = 300.0,
+                 cookie: str = ""):  # fmt: skip
         self.ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
-        self.query, self.timeout = query, timeout
+        self.query, self.timeout, self.cookie = query, timeout, cookie
         self.ids: dict[str, tuple[str, str]] = {}  # key -> (element type, id)
         self.ws = None
 
@@ -86,8 +88,17 @@ class StreamSession:
             max_size=None,
             open_timeout=self.timeout,
             ping_interval=None,  # a busy server may answer pings late
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
+        # A balancer's affinity cookie, as a browser would keep it.
+        self.cookie = self.ws.response.headers.get("Set-Cookie", self.cookie)
+        self.cookie = self.cookie.split(";")[0]
         return self
+
+    @property
+    def replica(self) -> str:
+        """The replica the balancer's cookie names ("" without a balancer)."""
+        return self.cookie.partition("=")[2]
 
     async def __aexit__(self, *exc) -> None:
         await self.ws.close()
@@ -121,6 +132,9 @@ class StreamSession:
                 kind = fm.WhichOneof("type")
                 if kind == "script_finished":
                     page.status = fm.script_finished
+                elif kind == "page_info_changed":
+                    page.query = fm.page_info_changed.query_string
+                    self.query = page.query  # as the browser's address bar
                 elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                     self._element(fm.delta.new_element, page)
                 elif kind == "session_event" and fm.session_event.HasField(

@@ -1,4 +1,5 @@
-"""The load test, small: 5 sessions of the real server at once, one in Chromium."""
+"""The load test, small: 5 sessions at once, one in Chromium, against one real
+server, then through HAProxy to two."""
 
 from __future__ import annotations
 
@@ -37,4 +38,26 @@ def test_five_sessions_at_once_each_get_their_own_correct_runs():
     assert report["interactions"] == 25
     # Every page and every interaction was checked against the engine.
     assert report["verified_paths"] == 30
-    assert report["rss_after_mb"] <= 1.5 * report["rss_before_mb"]
+    (server,) = report["servers"]
+    assert server["rss_after_mb"] <= 1.5 * server["rss_before_mb"]
+
+
+@pytest.mark.e2e
+def test_through_haproxy_two_replicas_share_the_sessions_and_each_is_correct():
+    report = loadtest.run(loadtest.parse_args([*SMALL, "--replicas", "2"]))
+
+    assert report["errors"] == 0, report["error_examples"]
+    assert report["verified_paths"] == 30
+    # The four websocket sessions went to both replicas, by the balancer's cookie.
+    counts = {s["replica"]: s["ws_sessions"] for s in report["servers"]}
+    assert set(counts) == {"r1", "r2"} and sum(counts.values()) == 4
+    assert min(counts.values()) >= 1, counts
+    for server in report["servers"]:
+        assert server["health_timeouts"] == 0
+
+
+def test_a_url_the_app_writes_reads_back_as_the_same_settings():
+    for s in loadtest_plan.plan(3, 4):
+        assert loadtest_plan.settings_from(s.query()) == s
+    with pytest.raises(ValueError, match="cannot read back"):
+        loadtest_plan.settings_from("lr=abc")

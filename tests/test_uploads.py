@@ -7,7 +7,9 @@ import tomllib
 import numpy as np
 import pytest
 
-from landscape.data import csvfile
+from landscape import trainer
+from landscape.config import RunConfig
+from landscape.data import csvfile, presets
 from tests.helpers import (
     ROOT,
     charts,
@@ -17,6 +19,7 @@ from tests.helpers import (
     path_names,
     run,
     strings,
+    warnings,
 )
 from tests.helpers import texts as page_texts
 
@@ -172,3 +175,25 @@ def test_column_names_never_turn_on_raw_html():
         for element in at.get(kind):
             if "<b>x</b>" in element.value:
                 assert not element.proto.allow_html, element.value
+
+
+def test_a_session_that_lost_its_upload_says_so_and_keeps_its_other_settings():
+    # The uploading session writes dataset=upload into its URL; its replica dies
+    # and the browser reconnects to another, a new session with that URL.
+    first = run(make_app(optimizer="adam", lr="0.05", steps="150", w1="-1.5", w2="1"))
+    upload(first, "doses.csv", GOOD)
+    assert first.query_params["dataset"] == "upload"
+    url = dict(first.query_params)
+
+    at = run(make_app(**url))
+    (warning,) = warnings(at)
+    assert warning.startswith("The uploaded file was lost")
+    assert "Upload the file again" in warning and "'overlap'" in warning
+    assert "\n" not in warning and not at.error
+    assert at.selectbox(key="in_dataset").value == "overlap"
+    assert at.query_params["dataset"] == "overlap"
+    # The rest of the URL's settings stand, and the live run is the engine's own.
+    data = presets.make_dataset("overlap", 200, None, 0)
+    cfg = RunConfig(loss="cross_entropy", optimizer="adam", learning_rate=0.05,
+                    steps=150, start=(-1.5, 1.0), seed=0)  # fmt: skip
+    np.testing.assert_allclose(live_xy(at), trainer.run(data, cfg).weights, atol=1e-6)

@@ -68,6 +68,18 @@ def nearest_stop(lr: float) -> float:
     return min(LR_STOPS, key=lambda s: abs(math.log(s) - math.log(lr)))
 
 
+# The URL says dataset=upload (sync_url writes it while an upload is in use), but
+# this session has none: an upload lives in the memory of the server session that
+# received it, so it is gone after a reconnect to another replica or a restarted
+# one, and was never here if the link was opened elsewhere.
+UPLOAD_LOST = (
+    "The uploaded file was lost: it lived only in the server that received it, "
+    "and this page now talks to another (or a restarted) server, or came from a "
+    "link with dataset=upload. Upload the file again; until then the page shows "
+    "{!r}."
+)
+
+
 def init_session() -> None:
     """Read the URL once per session into the widgets' keys."""
     if Key.EXPLORER in st.session_state:
@@ -93,10 +105,7 @@ def load_state(parsed: ExplorerState) -> None:
     """Put a state (from a URL or a lesson) into the widgets' keys, row by row."""
     if parsed.dataset == UPLOAD and Key.UPLOAD not in st.session_state:
         default = BY_NAME["dataset"].default
-        st.session_state[Key.URL_WARNINGS].append(
-            "URL parameter dataset='upload' needs a file uploaded in "
-            f"this browser; using {default!r} instead."
-        )
+        st.session_state[Key.URL_WARNINGS].append(UPLOAD_LOST.format(default))
         parsed = replace(parsed, dataset=default)
     st.session_state[Key.EXPLORER] = parsed
     for s in SETTINGS:

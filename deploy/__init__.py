@@ -1,0 +1,1 @@
+"""Running several landscape servers as one: HAProxy's config, the local cluster."""

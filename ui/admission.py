@@ -1,0 +1,27 @@
+"""At most as many script runs compute at once as the server has cores.
+
+Streamlit runs each session's script in a thread of one process, and all of
+them share one GIL with the event loop that answers websockets and
+/_stcore/health. Thirty runnable script threads make the loop wait its turn
+for the GIL after every poll (CPython hands the GIL over every 5 ms, to any
+waiter), which the load test measured as health answers of several seconds.
+Runs beyond the cores cannot go faster anyway; queued here, they leave the
+loop a short queue for the GIL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+
+SLOTS = max(1, len(os.sched_getaffinity(0)))
+_RUNS = threading.BoundedSemaphore(SLOTS)
+
+
+@contextlib.contextmanager
+def run_slot() -> Iterator[None]:
+    """Hold one of the SLOTS while the page computes; wait for one if none."""
+    with _RUNS:
+        yield

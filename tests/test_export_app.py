@@ -109,4 +109,3 @@ def test_json_download_records_the_data_settings_and_the_surface(panel):
 def test_gif_download_plays_every_step_at_the_panels_size(panel):
     frames = iio.imread(prepare(panel, "GIF"), index=None)
     assert frames.shape == (6, 600, 960, 3)  # steps 0 to 5 of the longest run
-

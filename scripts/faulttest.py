@@ -93,38 +93,57 @@ async def _reconnect(url: str, query: str, cookie: str, who: int, steps, k: int,
 async def ws_session(url: str, who: int, steps, rec: Record, fault: Fault,
                      think: float) -> None:  # fmt: skip
     """The load test's session; when its socket closes it reconnects at once,
-    as Streamlit's frontend does, even between interactions."""
+    as Streamlit's frontend does, even between interactions or while its
+    first page loads."""
     rng, session = random.Random(who), None
     try:
         session = await StreamSession(url, steps[0].query()).__aenter__()
         rec.replicas[who] = session.replica
         fault.active.add(who)
-        rec.page(who, steps[0], await session.rerun(), first=True)
-        for k in range(1, len(steps)):
+        for k in range(len(steps)):
             closed = asyncio.ensure_future(session.ws.wait_closed())
-            await asyncio.wait([closed], timeout=rng.uniform(0, 2 * think))
+            if k:
+                await asyncio.wait([closed], timeout=rng.uniform(0, 2 * think))
+            values = widget_values(steps[k]) if k else None
             try:
                 if closed.done():
                     raise ConnectionError("closed while the user thought")
-                page = await session.rerun(widget_values(steps[k]))
+                page = await session.rerun(values)
             except (ConnectionClosed, OSError) as e:
-                dropped = time.monotonic()
-                if not fault.killed.is_set() or rec.replicas[who] != fault.victim:
-                    raise RuntimeError("dropped, but its replica was not killed") from e
-                fault.dropped.add(who)
-                session = await _reconnect(url, session.query, session.cookie, who,
-                                           steps, k, rec, fault, dropped)  # fmt: skip
-                page = await session.rerun(widget_values(steps[k]))
+                session, page = await _recover(e, url, session, who, steps, k, values,
+                                               rec, fault)  # fmt: skip
             finally:
                 closed.cancel()
-            rec.page(who, steps[k], page, first=False)
-            fault.done += 1
+            rec.page(who, steps[k], page, first=not k)
+            fault.done += k > 0
     except Exception as e:  # noqa: BLE001 - every failure is a finding
         rec.errors.append(f"session {who}: {type(e).__name__}: {e}")
     finally:
         fault.active.discard(who)
         if session is not None:
             await session.ws.close()
+
+
+async def _recover(error, url, session, who, steps, k, values, rec, fault):
+    """A dropped session back through the balancer, then step k sent again.
+
+    Only a session on the killed replica may drop; its reconnection may drop
+    once more while HAProxy is still failing over (the victim's restart), so
+    it is tried up to three times.
+    """
+    dropped = time.monotonic()
+    if not fault.killed.is_set() or rec.replicas[who] != fault.victim:
+        raise RuntimeError("dropped, but its replica was not killed") from error
+    fault.dropped.add(who)
+    for attempt in range(3):
+        session = await _reconnect(url, session.query, session.cookie, who, steps, k,
+                                   rec, fault, dropped)  # fmt: skip
+        try:
+            return session, await session.rerun(values)
+        except (ConnectionClosed, OSError):
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def kill_midway(c, fault: Fault, rec: Record, total: int, states: list):

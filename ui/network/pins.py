@@ -1,0 +1,64 @@
+"""Pinned runs on the network page: other optimizers or rates on the same network
+and data, each projected onto the live run's plane with its off-plane distance."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from landscape.figures.net import PathView
+from landscape.net.planes import project
+from landscape.net.settings import NetState, live, net_run_config, pin_label
+from landscape.net.slices import NetSlice
+from landscape.runspec import MAX_RUNS
+from ui.cache import Source
+from ui.network.cache import get_net_run
+from ui.network.state import NetKey
+from ui.session import md
+
+
+def pinned_runs(state: NetState, source: Source, sl: NetSlice) -> list[PathView]:
+    """Each pin's path on the live plane (least-squares coordinates), labelled
+    with how far it strays from that plane: a projection is honest only with it."""
+    out = []
+    for slot, pin in enumerate(state.pins, start=1):
+        try:
+            run = get_net_run(source, net_run_config(state, pin))
+        except ValueError as e:
+            st.warning(md(f"Pinned run {pin_label(pin)} was not drawn: {e}"))
+            continue
+        xy, off = project(sl.plane, run.params)
+        label = f"{pin_label(pin)} (up to {off.max():.3g} off the plane)"
+        out.append(PathView(label, xy, run.losses, off, slot))
+    return out
+
+
+def _pin() -> None:
+    state = st.session_state[NetKey.STATE]
+    pins = tuple(dict.fromkeys((*state.pins, live(state))))[:MAX_RUNS]
+    st.session_state[NetKey.STATE] = replace(state, pins=pins)
+
+
+def _clear() -> None:
+    state = st.session_state[NetKey.STATE]
+    st.session_state[NetKey.STATE] = replace(state, pins=())
+
+
+def render_pin_buttons(state: NetState) -> None:
+    """Pin the live run (it stays drawn on the live run's plane), or clear."""
+    cols = st.columns([1, 1, 4])
+    cols[0].button(
+        "Pin this run",
+        on_click=_pin,
+        disabled=len(state.pins) >= MAX_RUNS,
+        help="Keep this run on the chart, projected on the live plane",
+    )
+    cols[1].button("Clear pins", on_click=_clear, disabled=not state.pins)
+    if state.pins:
+        cols[2].caption(
+            "Pinned: "
+            + "; ".join(md(pin_label(p)) for p in state.pins)
+            + ". Each is drawn on the live run's plane by least squares; its "
+            "distance off that plane is in its legend entry and the table."
+        )

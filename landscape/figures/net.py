@@ -47,6 +47,15 @@ class PathView:
         return dict(color=self.color, width=theme.line, dash=DASHES[self.slot % 9])
 
 
+def bottom_legend(theme: Theme) -> dict:
+    """A horizontal legend at the figure's foot, under the x axis's title (whose
+    size the theme sets), with the bottom margin to hold it."""
+    return dict(
+        legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom"),
+        margin=dict(l=10, r=10, t=40, b=4 * theme.title + 2 * theme.tick),
+    )
+
+
 def _path(p: PathView, theme: Theme) -> list[go.Scatter]:
     hover = (
         "%{meta}<br>step %{customdata[0]}<br>a1 %{x:.4g}<br>a2 %{y:.4g}"
@@ -123,7 +132,7 @@ def plane_figure(
     style(fig, theme, height)
     fig.update_layout(
         title=dict(text=title, font=dict(size=theme.title)),
-        legend=dict(orientation="h", x=0, y=theme.legend_y, yanchor="top"),
+        **bottom_legend(theme),
     )
     fig.update_xaxes(title_text="a1 (direction 1)", range=[a1[0], a1[-1]])
     fig.update_yaxes(title_text="a2 (direction 2)", range=[a2[0], a2[-1]])
@@ -147,23 +156,25 @@ def boundary_figure(
         z=prob,
         zmin=0.0,
         zmax=1.0,
+        autocontour=False,
         colorscale=DECISION_SCALE,
-        contours=dict(
-            coloring="heatmap", start=0.0, end=1.0, size=0.1, showlines=False
-        ),
+        contours=dict(coloring="fill", start=0.0, end=1.0, size=0.1, showlines=False),
         colorbar=dict(title=dict(text="P(class 1)"), tickfont=dict(size=theme.tick)),
         name="P(class 1)",
-        opacity=0.75,
+        opacity=0.8,
         hovertemplate="x1 %{x:.3g}<br>x2 %{y:.3g}<br>P(1) %{z:.3f}<extra></extra>",
     )
+    # The boundary p = 0.5 alone, one black line.
     edge = go.Contour(
         x=x1,
         y=x2,
         z=prob,
+        autocontour=False,
         showscale=False,
         name="boundary (p = 0.5)",
+        colorscale=[[0.0, "black"], [1.0, "black"]],
         contours=dict(coloring="lines", start=0.5, end=0.5, size=1.0),
-        line=dict(color="black", width=theme.line * 0.8),
+        line=dict(width=theme.line),
         hoverinfo="skip",
     )
     fig = go.Figure([fill, edge])
@@ -182,7 +193,7 @@ def boundary_figure(
     style(fig, theme, height)
     fig.update_layout(
         title=dict(text=title, font=dict(size=theme.title)),
-        legend=dict(orientation="h", x=0, y=theme.legend_y, yanchor="top"),
+        **bottom_legend(theme),
     )
     fig.update_xaxes(title_text=plain(names[0]), range=[x1[0], x1[-1]])
     fig.update_yaxes(title_text=plain(names[1]), range=[x2[0], x2[-1]])

@@ -15,7 +15,7 @@ from ui import (
     session,
     teaching,
 )
-from ui.session import Key, md, shown
+from ui.session import Key, shown
 
 TAGLINE = (
     "**landscape** · how TensorFlow's optimizers move over the true loss "
@@ -26,15 +26,7 @@ TAGLINE = (
 def render_header(classroom: bool) -> layout.Slots:
     """Page settings, URL warnings and CSS; the tagline and the classroom switch.
     Returns where the essential controls go."""
-    st.set_page_config(
-        page_title="landscape",
-        page_icon="⛰️",
-        layout="wide",
-        initial_sidebar_state="collapsed" if classroom else "auto",
-    )
-    for warning in st.session_state[Key.URL_WARNINGS]:
-        st.warning(md(warning))
-    layout.page_css(classroom)
+    layout.page_head("landscape", classroom, st.session_state[Key.URL_WARNINGS])
     # plotly.js's play, pause and speed buttons and its slider re-reject the
     # promise of an animation they interrupt (updatemenus' executeAPICommand),
     # with no reason: an "Uncaught (in promise) undefined" on every Pause while

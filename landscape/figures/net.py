@@ -200,9 +200,15 @@ def boundary_figure(
     return fig
 
 
-def _log_y(fig: go.Figure, arrays) -> None:
+def _loss_axes(fig: go.Figure, theme: Theme, height: int, x_title: str, arrays):
+    """The theme, a log loss axis over arrays' positive values, the legend at
+    the foot; returns fig."""
+    style(fig, theme, height)
     lo, hi = finite_span(arrays)
-    fig.update_yaxes(type="log", **log_ticks(lo, hi))
+    fig.update_yaxes(type="log", title_text="loss", **log_ticks(lo, hi))
+    fig.update_xaxes(title_text=x_title)
+    fig.update_layout(**bottom_legend(theme))
+    return fig
 
 
 def steps_figure(
@@ -231,14 +237,7 @@ def steps_figure(
         line=dict(color=PALETTE[1], width=theme.line * 0.7, dash="dot"),
     )
     fig.add_vline(x=step, line=dict(color="black", width=1, dash="dash"))
-    style(fig, theme, height)
-    _log_y(fig, [losses, plane_loss])
-    fig.update_layout(
-        legend=dict(orientation="h", x=0, y=theme.legend_y - 0.15, yanchor="top")
-    )
-    fig.update_xaxes(title_text="step")
-    fig.update_yaxes(title_text="loss")
-    return fig
+    return _loss_axes(fig, theme, height, "step", [losses, plane_loss])
 
 
 def line_figure(
@@ -264,9 +263,6 @@ def line_figure(
             yanchor="bottom",
             font=dict(size=theme.tick),
         )
-    style(fig, theme, height)
-    _log_y(fig, [loss])
-    fig.update_xaxes(title_text="t: (1 − t)·start + t·end")
-    fig.update_yaxes(title_text="loss")
+    _loss_axes(fig, theme, height, "t: (1 − t)·start + t·end", [loss])
     fig.update_layout(showlegend=False)
     return fig

@@ -22,15 +22,9 @@ def render_header(classroom: bool) -> tuple[list, object]:
     """Page settings, URL warnings, CSS, the tagline and the classroom switch.
     Returns the places of the optimizer and learning rate, and of the step
     slider (classroom: the top row; else None, under the decision)."""
-    st.set_page_config(
-        page_title="landscape · small network",
-        page_icon="⛰️",
-        layout="wide",
-        initial_sidebar_state="collapsed" if classroom else "auto",
+    layout.page_head(
+        "landscape · small network", classroom, st.session_state[NetKey.WARNINGS]
     )
-    for warning in st.session_state[NetKey.WARNINGS]:
-        st.warning(md(warning))
-    layout.page_css(classroom)
     if classroom:
         cols = st.columns([2.2, 1.8, 4.2, 1.4], vertical_alignment="bottom")
         toggle, places, step_at = cols[3], cols[:2], cols[2]

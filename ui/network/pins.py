@@ -29,7 +29,7 @@ def pinned_runs(state: NetState, source: Source, sl: NetSlice) -> list[PathView]
             st.warning(md(f"Pinned run {pin_label(pin)} was not drawn: {e}"))
             continue
         xy, off = project(sl.plane, run.params)
-        label = f"{pin_label(pin)} (up to {off.max():.3g} off the plane)"
+        label = f"pin {slot}: {pin_label(pin)} (up to {off.max():.3g} off the plane)"
         out.append(PathView(label, xy, run.losses, off, slot))
     return out
 
@@ -58,7 +58,7 @@ def render_pin_buttons(state: NetState) -> None:
     if state.pins:
         cols[2].caption(
             "Pinned: "
-            + "; ".join(md(pin_label(p)) for p in state.pins)
+            + "; ".join(f"{k}: {md(pin_label(p))}" for k, p in enumerate(state.pins, 1))
             + ". Each is drawn on the live run's plane by least squares; its "
             "distance off that plane is in its legend entry and the table."
         )

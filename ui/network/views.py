@@ -143,7 +143,7 @@ def facts_table(sl, facts, step: int, others) -> pd.DataFrame:
         ),
     ]
     rows += [
-        (f"{p.label}: largest off-plane distance", f"{np.max(p.off_plane):.4g}")
+        (f"pin {p.slot}: largest off-plane distance", f"{np.max(p.off_plane):.4g}")
         for p in others
     ]
     return pd.DataFrame(rows, columns=["quantity", "value"])

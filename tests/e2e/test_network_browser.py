@@ -7,8 +7,9 @@ import urllib.parse
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
-from landscape.browser import wait_for_charts
+from landscape.browser import wait_for_charts, wait_idle
 from landscape.data.presets import make_dataset
 from landscape.net import api
 from landscape.net.config import net_config
@@ -110,3 +111,20 @@ def test_the_sidebar_leads_from_the_explorer_to_the_network(page, server):
     # its own defaults, not the explorer's link read as its own (sgd, overlap)
     assert "dataset=circles" in page.url and "optimizer=adam" in page.url
     assert page.get_by_text("URL parameter").count() == 0
+
+
+def test_play_moves_the_decision_to_the_end_and_stops(page, server):
+    errors, missing = watch(page)
+    page.goto(f"{server}/network?steps=40&grid=7&samples=60")
+    wait_for_charts(page, 4)
+    titles = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .map(e => e.layout && e.layout.title ? e.layout.title.text : '').join()"""
+    assert "decision at step 40" in page.evaluate(titles)
+    page.get_by_text("Play", exact=True).click()
+    page.wait_for_function(f"({titles})().match(/decision at step ([1-9]|1[0-9]) /)")
+    page.wait_for_url("**step=40*", timeout=120_000)
+    # at the last step the page reruns whole with Play off
+    expect(page.get_by_role("switch", name="Play")).not_to_be_checked(timeout=60_000)
+    wait_idle(page)
+    assert "decision at step 40" in page.evaluate(titles)
+    check_quiet(errors, missing)

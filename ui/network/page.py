@@ -20,33 +20,33 @@ TAGLINE = (
 
 def render_header(classroom: bool) -> tuple[list, object]:
     """Page settings, URL warnings, CSS, the tagline and the classroom switch.
-    Returns the places of the optimizer and learning rate, and of the step
-    slider (classroom: the top row; else None, under the decision)."""
+    Returns the places of the optimizer and learning rate, and of the Play
+    switch."""
     layout.page_head(
         "landscape · small network", classroom, st.session_state[NetKey.WARNINGS]
     )
     if classroom:
-        cols = st.columns([2.2, 1.8, 4.2, 1.4], vertical_alignment="bottom")
-        toggle, places, step_at = cols[3], cols[:2], cols[2]
+        cols = st.columns([3, 2.4, 1.2, 1.6], vertical_alignment="bottom")
+        places, play_at, toggle = cols[:2], cols[2], cols[3]
     else:
-        head = st.columns([6, 1])
+        head = st.columns([6, 1, 1])
         head[0].markdown(TAGLINE)
-        toggle = head[1]
+        play_at, toggle = head[1], head[2]
         st.sidebar.header("Training")
-        places, step_at = [st.sidebar, st.sidebar], None
+        places = [st.sidebar, st.sidebar]
     toggle.toggle(
         "Classroom",
         key=NetKey.CLASSROOM,
         help="Large type, thick lines, only the essential controls",
     )
-    return places, step_at
+    return places, play_at
 
 
 def main() -> None:
     """The small-network page, top to bottom."""
     init_state()
     classroom = bool(st.session_state.get(NetKey.CLASSROOM))
-    places, step_at = render_header(classroom)
+    places, play_at = render_header(classroom)
     controls.render_training(places)
     source = controls.render_data()
     controls.render_network()
@@ -65,7 +65,7 @@ def main() -> None:
         return
     theme = CLASSROOM if classroom else SCREEN
     others = pins.pinned_runs(state, source, sl)
-    views.render_views(state, source, cfg, run, sl, others, theme, step_at)
+    views.render_views(state, source, cfg, run, sl, others, theme, classroom, play_at)
     if not classroom:
         pins.render_pin_buttons(state)
         exports.render_exports(state, run, sl)

@@ -21,6 +21,9 @@ from ui.network.cache import get_boundary, get_start_to_end
 HEIGHT = {False: 520, True: 455}  # the plane and the decision; classroom: 720 px
 SIDE = {False: 300, True: 300}
 STEP_KEY = NET_BY_NAME["step"].widget
+PLAY_KEY = "net_play"
+PLAY_SECONDS = 0.4  # one playback frame
+PLAY_FRAMES = 40  # frames from step 0 to the last
 
 
 def live_label(cfg: NetConfig) -> str:
@@ -28,18 +31,32 @@ def live_label(cfg: NetConfig) -> str:
     return f"{name} · lr {cfg.learning_rate:g} (live)"
 
 
-def render_step(run: NetRun, where) -> int:
-    """The step slider over the run's rows (the last by default); returns the step."""
+def render_step(run: NetRun, advance: bool) -> int:
+    """The step slider over the run's rows (the last by default); returns the step.
+    advance: move on by one frame's worth of steps (playback); at the last step,
+    stop playing and rerun the whole page, so everything shows that step."""
     last = len(run.params) - 1
     value = st.session_state.get(STEP_KEY)
-    st.session_state[STEP_KEY] = last if value is None else min(int(value), last)
-    return (where or st).slider(
+    step = last if value is None else min(int(value), last)
+    if advance:
+        if step >= last:
+            st.session_state[PLAY_KEY] = False
+            st.rerun(scope="app")
+        step = min(last, step + max(1, last // PLAY_FRAMES))
+        st.query_params["step"] = str(step)
+    st.session_state[STEP_KEY] = step
+    return st.slider(
         "Step",
         0,
         last,
         key=STEP_KEY,
         help="The step whose weights draw the decision and the marked point",
     )
+
+
+def _start_playing() -> None:
+    if st.session_state.get(PLAY_KEY):
+        st.session_state[STEP_KEY] = 0
 
 
 def render_views(
@@ -50,10 +67,11 @@ def render_views(
     sl: NetSlice,
     others: list[figures.PathView],
     theme: Theme,
-    step_at,
+    classroom: bool,
+    play_at,
 ) -> None:
-    """Everything the page draws for the live run and the pins on its plane."""
-    classroom = step_at is not None
+    """Everything the page draws for the live run and the pins on its plane.
+    play_at: where the Play switch goes."""
     facts = report.off_plane(sl, run.params)
     if not classroom:
         render_facts(facts)
@@ -62,23 +80,17 @@ def render_views(
             f"The run diverged at step {run.diverged_at}: the loss or the weights "
             f"stopped being finite; {len(run.params) - 1} steps are shown."
         )
+    play_at.toggle("Play", key=PLAY_KEY, on_change=_start_playing,
+                   help="Move the step from 0 to the end: the decision and the "
+                   "marked point follow")  # fmt: skip
     live = figures.PathView(live_label(cfg), sl.path, sl.path_loss, sl.off_plane)
-    left, right = st.columns([5, 4])
-    with right:
-        step = render_step(run, step_at)
-        render_decision(source, cfg, run, step, theme, classroom)
-    with left:
-        fig = figures.plane_figure(
-            sl.a1,
-            sl.a2,
-            sl.loss,
-            [live, *others],
-            step,
-            theme,
-            height=HEIGHT[classroom],
-            title=f"loss on the {state.plane} plane",
-        )
-        st.plotly_chart(fig, key="plane_chart", width="stretch")
+    args = (state, source, cfg, run, sl, [live, *others], theme, classroom)
+    if st.session_state.get(PLAY_KEY):
+        # A fragment that reruns alone every PLAY_SECONDS: only these charts move.
+        st.fragment(run_every=PLAY_SECONDS)(render_moving)(*args, advance=True)
+        step = int(st.session_state[STEP_KEY])
+    else:
+        step = render_moving(*args, advance=False)
     if classroom:
         render_facts(facts)
         return
@@ -99,6 +111,21 @@ def render_views(
         )
     with cols[2]:
         st.dataframe(facts_table(sl, facts, step, others), hide_index=True)
+
+
+def render_moving(state, source, cfg, run, sl, paths, theme, classroom, advance):
+    """The plane with the paths and the decision, at the slider's step."""
+    left, right = st.columns([5, 4])
+    with right:
+        step = render_step(run, advance)
+        render_decision(source, cfg, run, step, theme, classroom)
+    with left:
+        fig = figures.plane_figure(
+            sl.a1, sl.a2, sl.loss, paths, step, theme, height=HEIGHT[classroom],
+            title=f"loss on the {state.plane} plane",
+        )  # fmt: skip
+        st.plotly_chart(fig, key="plane_chart", width="stretch")
+    return step
 
 
 def render_decision(source, cfg, run, step: int, theme, classroom: bool) -> None:

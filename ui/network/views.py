@@ -18,7 +18,7 @@ from landscape.net.slices import NetSlice
 from ui.cache import Source
 from ui.network.cache import get_boundary, get_start_to_end
 
-HEIGHT = {False: 520, True: 455}  # the plane and the decision; classroom: 720 px
+HEIGHT = {False: 520, True: 430}  # the plane and the decision; classroom: 720 px
 SIDE = {False: 300, True: 300}
 STEP_KEY = NET_BY_NAME["step"].widget
 PLAY_KEY = "net_play"

@@ -19,13 +19,13 @@ from landscape.net.model import NET_LOSSES
 from landscape.net.planes import PLANES
 from landscape.net.slices import GRID_RANGE, SPAN_LIMIT
 from landscape.runspec import MAX_RUNS, format_run, split_run
-from landscape.settings import APP_MIN_LR, UPLOAD, Setting, _choice
+from landscape.settings import APP_MIN_LR, UPLOAD, Setting, choice
 
 NET_APP_MAX_STEPS = 2_000  # the page's steps: every step's weights are kept
 NET_VIEW_KEYS = {"classroom"}
 
 NET_SETTINGS: tuple[Setting, ...] = (
-    _choice("dataset", "circles", [*NET_PRESETS, UPLOAD], widget="net_dataset",
+    choice("dataset", "circles", [*NET_PRESETS, UPLOAD], widget="net_dataset",
             describe=f"one of {', '.join(NET_PRESETS)}"),
     Setting("samples", "int", 200, *SAMPLES_RANGE, widget="net_samples"),
     Setting("noise", "float", None, *NOISE_RANGE, optional=True, widget="net_noise"),
@@ -33,15 +33,15 @@ NET_SETTINGS: tuple[Setting, ...] = (
     Setting("layers", "int", 1, 1, MAX_HIDDEN_LAYERS, widget="net_layers"),
     Setting("units", "int", 8, *UNITS_RANGE, widget="net_units"),
     Setting("units2", "int", 4, *UNITS_RANGE, widget="net_units2"),
-    _choice("activation", "tanh", ACTIVATIONS, widget="net_activation"),
-    _choice("loss", "cross_entropy", NET_LOSSES, widget="net_loss"),
-    _choice("optimizer", "adam", optimizers.REGISTRY, per_run=True,
+    choice("activation", "tanh", ACTIVATIONS, widget="net_activation"),
+    choice("loss", "cross_entropy", NET_LOSSES, widget="net_loss"),
+    choice("optimizer", "adam", optimizers.REGISTRY, per_run=True,
             widget="net_optimizer", describe="an optimizer key"),
     Setting("lr", "float", 0.03, APP_MIN_LR, LR_RANGE[1], per_run=True,
             widget="net_lr"),
     Setting("steps", "int", 300, 2, NET_APP_MAX_STEPS, per_run=True,
             widget="net_steps"),
-    _choice("plane", "pca", PLANES, widget="net_plane"),
+    choice("plane", "pca", PLANES, widget="net_plane"),
     Setting("grid", "int", 31, *GRID_RANGE, widget="net_grid"),
     Setting("span", "float", None, 1e-3, SPAN_LIMIT, optional=True,
             widget="net_span", describe=f"a number above 0 up to {SPAN_LIMIT:g}, "

@@ -128,3 +128,18 @@ def test_play_moves_the_decision_to_the_end_and_stops(page, server):
     wait_idle(page)
     assert "decision at step 40" in page.evaluate(titles)
     check_quiet(errors, missing)
+
+
+def test_classroom_fits_a_1280x720_projector(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(f"{server}/network?classroom=1&steps=60&grid=9")
+    wait_for_charts(page, 2)
+    bottoms = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot'),
+                  [...document.querySelectorAll('[data-testid=stAlert]')].pop()]
+            .map(e => e.getBoundingClientRect().bottom)"""
+    )
+    assert len(bottoms) == 3 and max(bottoms) <= 720, bottoms
+    assert page.get_by_text("The path leaves this plane").is_visible()
+    context.close()

@@ -239,3 +239,22 @@ def test_the_explorer_is_still_the_first_page():
     run(at)
     assert re.search(r"two-weight model", at.markdown[0].value)
     assert "contour" in {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+
+
+def test_the_line_between_the_live_and_a_pinned_end_is_betweens():
+    at = net_app(**SMALL, pin="sgd,lr=0.3,steps=40")
+    live, pin = expected_run(), expected_run(optimizer="sgd", learning_rate=0.3)
+    t, loss = api.start_to_end(live)
+    drawn = chart(at, "line_chart")["data"][0]
+    np.testing.assert_allclose(decode(drawn["y"]), loss, rtol=1e-6)
+    at.selectbox(key="net_line_to").set_value("live end → pin 1 end")
+    run(at)
+    drawn = chart(at, "line_chart")["data"][0]
+    # its ends are the two runs' final losses, by the NumPy oracle
+    layout = [{"name": n, "shape": list(s)} for n, s in live.layout]
+    x, y = live.data.x.astype(float), live.data.y.astype(float)
+    ends = [net_numpy.loss(layout, "tanh", "cross_entropy", x, y, w[-1])
+            for w in (live.params, pin.params)]  # fmt: skip
+    t, line = decode(drawn["x"]), decode(drawn["y"])
+    assert np.interp([0.0, 1.0], t, line) == pytest.approx(ends, rel=1e-4)
+    np.testing.assert_allclose(line, api.between(live, pin)[1], rtol=1e-6)

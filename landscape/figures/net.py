@@ -241,9 +241,14 @@ def steps_figure(
 
 
 def line_figure(
-    t: np.ndarray, loss: np.ndarray, theme: Theme, height: int = 300
+    t: np.ndarray,
+    loss: np.ndarray,
+    theme: Theme,
+    height: int = 300,
+    ends: tuple[str, str] = ("start", "end"),
 ) -> go.Figure:
-    """The loss along (1 - t) start + t end (Goodfellow et al. 2015)."""
+    """The loss along (1 - t) a + t b (Goodfellow et al. 2015), a and b named
+    by ends: a run's start and end, or two runs' final weights."""
     fig = go.Figure()
     fig.add_scatter(
         x=t,
@@ -252,7 +257,7 @@ def line_figure(
         name="loss on the line",
         line=dict(color=PALETTE[2], width=theme.line),
     )
-    for x, name in ((0.0, "start"), (1.0, "end")):
+    for x, name in zip((0.0, 1.0), ends):
         fig.add_vline(x=x, line=dict(color="grey", width=1, dash="dot"))
         fig.add_annotation(
             x=x,
@@ -263,6 +268,7 @@ def line_figure(
             yanchor="bottom",
             font=dict(size=theme.tick),
         )
-    _loss_axes(fig, theme, height, "t: (1 − t)·start + t·end", [loss])
+    a, b = (plain(e) for e in ends)
+    _loss_axes(fig, theme, height, f"t: (1 − t)·{a} + t·{b}", [loss])
     fig.update_layout(showlegend=False)
     return fig

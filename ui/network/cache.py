@@ -37,3 +37,11 @@ def get_boundary(source: Source, cfg: NetConfig, step: int) -> boundary.Boundary
     run = get_net_run(source, cfg)
     x1, x2 = boundary.input_box(run.data)
     return boundary.decision(cfg.arch, run.params[step], x1, x2, step)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_between(
+    source: Source, a: NetConfig, b: NetConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """The loss on the line from run a's final weights to run b's."""
+    return api.between(get_net_run(source, a), get_net_run(source, b))

@@ -13,15 +13,16 @@ from landscape.figures.theme import Theme
 from landscape.net import report
 from landscape.net.api import NetRun
 from landscape.net.config import NetConfig
-from landscape.net.settings import NET_BY_NAME, NetState
+from landscape.net.settings import NET_BY_NAME, NetState, net_run_config
 from landscape.net.slices import NetSlice
 from ui.cache import Source
-from ui.network.cache import get_boundary, get_start_to_end
+from ui.network.cache import get_between, get_boundary, get_start_to_end
 
 HEIGHT = {False: 520, True: 430}  # the plane and the decision; classroom: 720 px
 SIDE = {False: 300, True: 300}
 STEP_KEY = NET_BY_NAME["step"].widget
 PLAY_KEY = "net_play"
+LINE_KEY = "net_line_to"
 PLAY_SECONDS = 0.4  # one playback frame
 PLAY_FRAMES = 40  # frames from step 0 to the last
 
@@ -102,15 +103,32 @@ def render_views(
         st.plotly_chart(fig, key="steps_chart", width="stretch")
         st.caption("Loss per step, and the loss at each step's shadow on the plane.")
     with cols[1]:
-        t, loss = get_start_to_end(source, cfg)
-        fig = figures.line_figure(t, loss, theme, height=SIDE[classroom])
-        st.plotly_chart(fig, key="line_chart", width="stretch")
-        st.caption(
-            "The loss on the straight line from the start to the end weights "
-            "(Goodfellow et al. 2015): one exact direction, no projection."
-        )
+        render_line(state, source, cfg, theme)
     with cols[2]:
         st.dataframe(facts_table(sl, facts, step, others), hide_index=True)
+
+
+def render_line(state: NetState, source: Source, cfg: NetConfig, theme) -> None:
+    """The loss on a straight line in weight space: the live run's start to its
+    end, or its end to a pin's end (is there a wall between the two minima?)."""
+    lines = ["live start → live end"] + [
+        f"live end → pin {k} end" for k in range(1, len(state.pins) + 1)
+    ]
+    chosen = st.selectbox("Line", lines, key=LINE_KEY) if state.pins else lines[0]
+    if chosen == lines[0]:
+        t, loss = get_start_to_end(source, cfg)
+        ends = ("start", "end")
+    else:
+        k = lines.index(chosen)
+        t, loss = get_between(source, cfg, net_run_config(state, state.pins[k - 1]))
+        ends = ("live end", f"pin {k} end")
+    fig = figures.line_figure(t, loss, theme, height=SIDE[False], ends=ends)
+    st.plotly_chart(fig, key="line_chart", width="stretch")
+    st.caption(
+        f"The loss on the straight line from the {ends[0]} weights to the "
+        f"{ends[1]} weights (Goodfellow et al. 2015): one exact direction, no "
+        "projection."
+    )
 
 
 def render_moving(state, source, cfg, run, sl, paths, theme, classroom, advance):

@@ -258,3 +258,16 @@ def test_the_line_between_the_live_and_a_pinned_end_is_betweens():
     t, line = decode(drawn["x"]), decode(drawn["y"])
     assert np.interp([0.0, 1.0], t, line) == pytest.approx(ends, rel=1e-4)
     np.testing.assert_allclose(line, api.between(live, pin)[1], rtol=1e-6)
+
+
+def test_the_learning_rate_sweep_pins_four_rates_on_the_live_plane():
+    at = net_app(**SMALL, lr="0.05")
+    next(b for b in at.button if b.label == "Learning-rate sweep").click()
+    run(at)
+    assert query_all(at, "pin") == [
+        f"adam,lr={lr},steps=40" for lr in ("0.005", "0.015", "0.15", "0.5")
+    ]
+    names = [t["name"] for t in traces(at, "plane_chart", "lines+markers")]
+    assert len(names) == 5 and all("off the plane" in n for n in names[1:])
+    live = api.slice_run(expected_run(learning_rate=0.05), "pca", 9)
+    np.testing.assert_allclose(drawn_path(at), live.path, rtol=1e-6, atol=1e-7)

@@ -9,9 +9,16 @@ import streamlit as st
 
 from landscape.figures.net import PathView
 from landscape.net.planes import project
-from landscape.net.settings import NetState, live, net_run_config, pin_label
+from landscape.net.settings import (
+    NET_BY_NAME,
+    NetState,
+    live,
+    net_run_config,
+    pin_label,
+)
 from landscape.net.slices import NetSlice
 from landscape.runspec import MAX_RUNS
+from landscape.settings import SWEEP_FACTORS
 from ui.cache import Source
 from ui.network.cache import get_net_run
 from ui.network.state import NetKey
@@ -40,6 +47,20 @@ def _pin() -> None:
     st.session_state[NetKey.STATE] = replace(state, pins=pins)
 
 
+def _sweep() -> None:
+    """The live run at the explorer's sweep factors of its rate (not 1x itself),
+    replacing the pins."""
+    state = st.session_state[NetKey.STATE]
+    low, high = NET_BY_NAME["lr"].low, NET_BY_NAME["lr"].high
+    pins = [
+        replace(live(state), lr=float(f"{min(max(state.lr * f, low), high):.3g}"))
+        for f in SWEEP_FACTORS
+        if f != 1.0
+    ]
+    pins = [p for p in dict.fromkeys(pins) if p != live(state)][:MAX_RUNS]
+    st.session_state[NetKey.STATE] = replace(state, pins=tuple(pins))
+
+
 def _clear() -> None:
     state = st.session_state[NetKey.STATE]
     st.session_state[NetKey.STATE] = replace(state, pins=())
@@ -47,16 +68,18 @@ def _clear() -> None:
 
 def render_pin_buttons(state: NetState) -> None:
     """Pin the live run (it stays drawn on the live run's plane), or clear."""
-    cols = st.columns([1, 1, 4])
+    cols = st.columns([1, 1.3, 1, 3.4])
     cols[0].button(
         "Pin this run",
         on_click=_pin,
         disabled=len(state.pins) >= MAX_RUNS,
         help="Keep this run on the chart, projected on the live plane",
     )
-    cols[1].button("Clear pins", on_click=_clear, disabled=not state.pins)
+    cols[1].button("Learning-rate sweep", on_click=_sweep,
+                   help="This run at 0.1, 0.3, 3 and 10 times its rate")  # fmt: skip
+    cols[2].button("Clear pins", on_click=_clear, disabled=not state.pins)
     if state.pins:
-        cols[2].caption(
+        cols[3].caption(
             "Pinned: "
             + "; ".join(f"{k}: {md(pin_label(p))}" for k, p in enumerate(state.pins, 1))
             + ". Each is drawn on the live run's plane by least squares; its "

@@ -129,7 +129,9 @@ def plane_figure(
             ),
             hovertemplate=f"{name}<extra></extra>",
         )
-    style(fig, theme, height)
+    # Each pin's legend line, one row each, is added to the height, so that
+    # the plot keeps its size.
+    style(fig, theme, height + (theme.tick + 9) * (len(paths) - 1))
     fig.update_layout(
         title=dict(text=title, font=dict(size=theme.title)),
         **bottom_legend(theme),

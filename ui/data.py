@@ -68,16 +68,13 @@ def _choose_dataset() -> str:
     )
 
 
-def on_upload(
-    file_key: str = Key.FILE, dataset_widget: str = BY_NAME["dataset"].widget
-) -> None:
+def _on_upload() -> None:
     """Parse an upload in memory before the widgets are drawn.
 
-    A callback, because it switches the data-set selectbox (dataset_widget),
-    which Streamlit only allows before that widget exists. A bad file keeps the
-    previous data and runs. Both pages keep the upload in the same keys.
+    A callback, because it switches the data-set selectbox, which Streamlit only
+    allows before that widget exists. A bad file keeps the previous data and runs.
     """
-    file = st.session_state[file_key]
+    file = st.session_state[Key.FILE]
     st.session_state[Key.UPLOAD_ERROR] = None
     if file is None:
         return
@@ -90,7 +87,7 @@ def on_upload(
     sha = hashlib.sha256(raw).hexdigest()
     st.session_state[Key.UPLOAD_DATA] = (sha, data)
     st.session_state[Key.UPLOAD] = (sha, file.name)
-    st.session_state[dataset_widget] = UPLOAD
+    st.session_state[BY_NAME["dataset"].widget] = UPLOAD
 
 
 def render_upload() -> None:
@@ -98,7 +95,7 @@ def render_upload() -> None:
         "Or upload a CSV",
         type=["csv"],
         key=Key.FILE,
-        on_change=on_upload,
+        on_change=_on_upload,
         help="A header row; 1 or 2 feature columns, then the label column. "
         "Labels 0/1 mean classification, anything else regression. At most 5 MB.",
     )

@@ -83,16 +83,11 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
 
 
 def _contour(surface: Surface, theme: Theme) -> go.Contour:
-    return loss_contour(surface.w1, surface.w2, surface.loss, theme)
-
-
-def loss_contour(x: np.ndarray, y: np.ndarray, loss: np.ndarray, theme: Theme):
-    """A loss grid (len(y), len(x)) on log-spaced levels, its colour bar in
-    loss units: go.Contour."""
-    z, tickvals, ticktext = log_levels(loss)
+    """The surface on log-spaced levels, its colour bar in loss units."""
+    z, tickvals, ticktext = log_levels(surface.loss)
     return go.Contour(
-        x=x,
-        y=y,
+        x=surface.w1,
+        y=surface.w2,
         z=z,
         colorscale=SURFACE_SCALE,
         ncontours=24,

@@ -48,6 +48,13 @@ def test_page_draws_the_contour_and_the_live_path(page, server):
 def test_learning_rate_change_redraws_the_path(page, server):
     page.goto(server)
     wait_for_charts(page, 3)
+    # The contour's live path drawn (a full CI run once read the chart before
+    # plotly.js had its traces: a KeyError on the name below).
+    page.wait_for_function(
+        "() => (document.querySelector('.js-plotly-plot')._fullData || [])"
+        ".some(d => d.name === 'Gradient descent · lr 0.1 (live)')",
+        timeout=60_000,
+    )
     x0, y0 = paths(page)["Gradient descent · lr 0.1 (live)"]
     box = page.get_by_label("Exact learning rate")
     box.fill("0.3")

@@ -18,7 +18,7 @@ from landscape.summary import number
 from ui import cache, teaching
 from ui.data import number_box, render_data
 from ui.layout import Slots
-from ui.session import Key, hyper_key, load_state, nearest_stop, shown
+from ui.session import Key, hyper_key, load_state, nearest_stop, shown, stop_text
 
 LOSS_LABELS = {
     "cross_entropy": "Cross-entropy",
@@ -185,7 +185,7 @@ def render_lr(where) -> float:
         LR_STOPS,
         key=Key.LR_SLIDER,
         on_change=_lr_from_slider,
-        format_func=lambda v: f"{v:g}",
+        format_func=stop_text,
         label_visibility="visible" if compact else "collapsed",
         help=LR_HINT,
     )

@@ -1,7 +1,7 @@
 """Drag the learning rate and watch the live run follow, with no round trip.
 
 The server trains the live run at every stop of the learning-rate slider once
-(cached like a run); a small custom component (assets/drag.js) swaps the
+(cached like a run); a small custom component (drag_script.py) swaps the
 charts' live traces between them while the slider moves. Release commits the
 rate through the slider itself, as before: URL, table, pins and exports.
 """
@@ -15,15 +15,10 @@ import streamlit as st
 from landscape import family, figures, trainer
 from landscape.settings import LR_STOPS, Pin, run_config
 from ui import cache, drag_script
-from ui.runs import run_labels, slots
-from ui.session import Key, nearest_stop
+from ui.runs import live_run, run_labels, slots
+from ui.session import Key, nearest_stop, stop_text
 
 BRIDGE = st.components.v2.component("lr_drag", js=drag_script.JS)
-
-
-def stop_text(lr: float) -> str:
-    """The slider's text for a stop (its format_func), the payload's key."""
-    return f"{lr:g}"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -48,7 +43,7 @@ def get_stops(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dict:
 
 def render_drag(current, source: cache.Source, runs) -> None:
     """Mount the bridge for the live run, if it is drawn and the rate is shown."""
-    if not runs or runs[0].slot != 0 or Key.LR_SLIDER not in st.session_state:
+    if live_run(runs) is None or Key.LR_SLIDER not in st.session_state:
         return
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
     pin = current.live

@@ -63,6 +63,12 @@ def md(text: object) -> str:
     return re.sub(r"([\\`*\[\]<>!#|~$])", r"\\\1", str(text))
 
 
+def stop_text(lr: float) -> str:
+    """How the learning-rate slider shows a stop (its format_func); the drag
+    bridge finds each stop's run by this text."""
+    return f"{lr:g}"
+
+
 def nearest_stop(lr: float) -> float:
     """The learning-rate slider's stop nearest to lr on a log scale."""
     return min(LR_STOPS, key=lambda s: abs(math.log(s) - math.log(lr)))

@@ -40,15 +40,6 @@ def _packed(values: np.ndarray) -> str:
     return base64.b64encode(np.asarray(values, "<f4").tobytes()).decode()
 
 
-def fit_line(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """The data view's line for weights w, as figures.data_figure draws it: the
-    boundary (or the regression's line) over xs, or the predictions at
-    fit.prediction_rows when the data view shows y against x1."""
-    if fit.predicts(data):
-        return fit.prediction(data, w, fit.prediction_rows(data))
-    return fit.boundary_y(data, w, xs)
-
-
 def stop_record(data: Dataset, traj: Trajectory, label: str, xs: np.ndarray) -> dict:
     """One stop's run as the browser swaps it in.
 
@@ -65,7 +56,7 @@ def stop_record(data: Dataset, traj: Trajectory, label: str, xs: np.ndarray) -> 
         "w1": _packed(traj.weights[rows, 0]),
         "w2": _packed(traj.weights[rows, 1]),
         "loss": _packed(traj.losses[rows]),
-        "fit": _packed(fit_line(data, last, xs)),
+        "fit": _packed(fit.drawn_y(data, last, xs)),
         "diverged_at": traj.diverged_at,
     }
 

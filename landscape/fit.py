@@ -63,3 +63,12 @@ def prediction_rows(data: Dataset, count: int | None = None) -> np.ndarray:
 def prediction(data: Dataset, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The model's output w1*x1 + w2*x2 at the given rows, in float64."""
     return data.x[rows].astype(np.float64) @ np.asarray(w, np.float64)
+
+
+def drawn_y(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """What the data view draws for weights w: the predictions at
+    prediction_rows when it shows y against x1 (predicts), else the boundary
+    or line over xs (boundary_y). The data view and the drag bridge share it."""
+    if predicts(data):
+        return prediction(data, w, prediction_rows(data))
+    return boundary_y(data, w, xs)

@@ -90,7 +90,7 @@ def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
         return [
             go.Scatter(
                 x=data.x[rows, 0],
-                y=fit.prediction(data, run.trajectory.weights[-1], rows),
+                y=fit.drawn_y(data, run.trajectory.weights[-1], xs),
                 mode="markers",
                 name=f"{run.label}: predictions",
                 marker=marker,
@@ -98,7 +98,7 @@ def _fit(run: RunView, data: Dataset, xs: np.ndarray, theme: Theme) -> list:
                 meta=part(run, "fit"),
             )
         ]
-    ys = fit.boundary_y(data, run.trajectory.weights[-1], xs)
+    ys = fit.drawn_y(data, run.trajectory.weights[-1], xs)
     if np.isnan(ys).all():  # a vertical boundary: no y over these x
         return []
     curve = data.n_features == 1 and data.task == "classification"

@@ -109,8 +109,15 @@ def wait_idle(page, timeout: float = 120_000) -> None:
 
 
 def wait_for_charts(page, count: int = 1, timeout: float = 120_000) -> None:
-    """Wait until Plotly has drawn `count` charts and Streamlit is idle."""
+    """Wait until Plotly has drawn `count` charts and Streamlit is idle.
+
+    Counts charts, not SVG layers: each drawn chart has three `.main-svg`, so
+    counting those let a page with only its data view drawn pass as "three
+    charts" while the contour above it was still empty (a CI failure).
+    """
     page.wait_for_function(
-        f"document.querySelectorAll('{CHARTS}').length >= {count}", timeout=timeout
+        f"""Array.from(document.querySelectorAll('.js-plotly-plot')).filter(
+            g => g._fullLayout && g.querySelector('.main-svg')).length >= {count}""",
+        timeout=timeout,
     )
     wait_idle(page, timeout)

@@ -258,10 +258,10 @@ def test_pin_run_adds_a_path_and_a_summary_row():
         "Gradient descent · lr 0.5",
     ]
     assert runs_table(at)["run"].tolist() == names
-    # Contour, minimum, 3 traces per run (casing, path, ends), then the click grid.
+    # Contour, minimum, 3 traces per run (casing, path, ends).
     data = chart(at, "contour")["data"]
-    assert len(data) == 2 + 3 * 3 + 1  # casing, path and ends per run
-    assert data[-1]["name"] == "click to start here"
+    assert len(data) == 2 + 3 * 3
+    assert [t["name"] for t in data[3::3]] == names
     assert len(chart(at, "losses")["data"]) == 3
 
     # Pinning the same run twice keeps one copy.

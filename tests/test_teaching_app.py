@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PIL import Image
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from landscape import lessons, links
@@ -31,7 +32,6 @@ from tests.helpers import (
 )
 from ui.layout import PLAYBACK_HEIGHT
 
-CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
 HIDDEN = "dataset,loss,optimizer,steps,start,pin,sweep,lineup"
 
 
@@ -52,18 +52,23 @@ def numbers(text: str) -> list[float]:
     ]
 
 
-def select_point(at: AppTest, key: str, x: float, y: float) -> AppTest:
-    """Send the selection event a click on a chart's point makes, and rerun.
+def click_contour(at: AppTest, w1: float, w2: float, box=None) -> AppTest:
+    """Send what the chart bridge sends for a click on the contour, and rerun.
 
-    AppTest has no API for Plotly selections (st.plotly_chart is not one of its
-    widgets, and writing at.session_state[key] does not fire on_select), so this
-    adds the chart's widget state, as the browser sends it, to the next run.
+    AppTest cannot run the bridge's JavaScript, so this adds its trigger value
+    (the point and the view's box, in data units) to the next run's widget
+    states, as the browser does; box defaults to the contour's axis ranges.
+    tests/e2e/test_teaching_browser.py clicks the real page.
     """
+    if box is None:
+        x, y = axes_range(at)
+        box = [*x, *y]
+    (bridge,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-bridge")]
     states = at._tree.get_widget_states()
     event = states.widgets.add()
-    event.id = chart_element(at, key).proto.id
-    event.string_value = json.dumps(
-        {"selection": {"points": [{"x": x, "y": y}], "box": [], "lasso": []}}
+    event.id = _make_trigger_id(bridge.proto.id, "events")
+    event.json_trigger_value = json.dumps(
+        [{"event": "start", "value": {"w1": w1, "w2": w2, "box": list(box)}}]
     )
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
@@ -199,30 +204,44 @@ def test_a_long_playback_is_thinned_to_300_frames():
 # --- 2. click to start ---------------------------------------------------------
 def test_a_click_on_the_contour_starts_the_live_run_there():
     at = run(make_app(steps="30"))
-    grid = chart(at, "contour")["data"][-1]
-    assert grid["name"] == "click to start here"
-    assert grid["marker"]["opacity"] == 0
-    gx, gy = decode(grid["x"]), decode(grid["y"])
-    assert len(gx) == CLICK_GRID**2
+    surface = chart(at, "contour")["data"][0]
+    assert surface["type"] == "contour"
+    assert surface["hovertemplate"].startswith("click to start here")
+    # No lattice of invisible markers: the click comes through the bridge.
+    assert all(t.get("name") != "click to start here" for t in chart(at, "contour")["data"])
     at.slider(key="internals_step").set_value(7)
     run(at)
 
-    # A point of the invisible grid, as Plotly reports it: float32 values.
-    x, y = float(gx[CLICK_GRID * 30 + 10]), float(gy[CLICK_GRID * 30 + 10])
-    select_point(at, "contour", x, y)
-
-    start = [round(x, 3), round(y, 3)]
-    assert start != [-2.0, 2.0]
-    assert path_xy(paths(at)[0])[0].tolist() == start
+    # A view of w1 -4..2 and w2 -3..3: round steps of 0.02 (a 200th is 0.03).
+    click_contour(at, 0.7493, -1.2345, box=[-4, 2, -3, 3])
+    start = [0.74, -1.24]
+    assert path_xy(paths(at)[0])[0].tolist() == pytest.approx(start, abs=1e-6)
     assert len(path_xy(paths(at)[0])) == 31
     assert at.number_input(key="in_w1").value == start[0]
     assert at.number_input(key="in_w2").value == start[1]
-    assert (at.query_params["w1"], at.query_params["w2"]) == (
-        f"{start[0]:g}",
-        f"{start[1]:g}",
-    )
+    assert (at.query_params["w1"], at.query_params["w2"]) == ("0.74", "-1.24")
     # The internals go back to the new run's first step.
     assert at.slider(key="internals_step").value == 1
+
+
+@pytest.mark.parametrize(
+    "w1, w2, box",
+    [
+        (9.0, 0.0, [-4, 2, -3, 3]),  # beside the plot area
+        (float("nan"), 0.0, [-4, 2, -3, 3]),
+        (0.5, 0.5, [2, -4, -3, 3]),  # a box upside down
+        (0.5, 0.5, [-4, 2, -3]),
+        ("a", 0.5, [-4, 2, -3, 3]),
+        (2000.0, 0.0, [-4000, 4000, -3, 3]),  # beyond the start's limits
+    ],
+)
+def test_a_click_that_is_not_a_point_in_the_view_changes_nothing(w1, w2, box):
+    at = run(make_app(steps="30"))
+    before = path_xy(paths(at)[0]).tolist()
+    click_contour(at, w1, w2, box)
+    assert path_xy(paths(at)[0]).tolist() == before
+    assert at.number_input(key="in_w1").value == -2.0
+    assert not at.warning and not at.error
 
 
 # --- 3. optimizer internals ----------------------------------------------------
@@ -521,7 +540,7 @@ def axes_range(at: AppTest) -> tuple[list[float], list[float]]:
 def test_a_click_that_sets_the_start_keeps_the_view_where_it_is():
     at = run(make_app(steps="30"))
     before = axes_range(at)
-    select_point(at, "contour", 0.5, 0.5)
+    click_contour(at, 0.5, 0.5)
     assert path_xy(paths(at)[0])[0].tolist() == [0.5, 0.5]
     assert axes_range(at) == before
 

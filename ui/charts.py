@@ -21,7 +21,6 @@ AXES_HELP = (
     "not grow; a run that leaves is marked where it leaves. Fit all: every "
     "path. Lock axes: keep this range while the start stays in it."
 )
-CLICK_GRID = 41  # points per side of the contour's invisible click grid
 
 
 def render_charts(
@@ -97,18 +96,14 @@ def render_contour(surf: Surface, data: Dataset, runs, theme, overlays, classroo
         data.feature_names,
         theme,
         height=layout.CONTOUR_HEIGHT[classroom],
-        click_grid=CLICK_GRID if shown("start") else 0,
+        clickable=shown("start"),
         arrows=arrows,
         quadratic=quadratic,
         equal=bool(st.session_state.get(Key.EQUAL)),
     )
-    st.plotly_chart(
-        fig,
-        key=Key.CONTOUR,
-        width="stretch",
-        on_select=_on_click,
-        selection_mode="points",
-    )
+    # A click reaches Python through the chart bridge (ui/drag.py), not
+    # through a selection: see there why.
+    st.plotly_chart(fig, key=Key.CONTOUR, width="stretch")
 
 
 def render_side(data: Dataset, runs, theme, height: int) -> None:
@@ -130,17 +125,6 @@ def render_side(data: Dataset, runs, theme, height: int) -> None:
         width="stretch",
     )
     st.caption(boundary_text(data, runs))
-
-
-def _on_click() -> None:
-    """A click on the contour's invisible grid starts the live run there."""
-    event = st.session_state.get(Key.CONTOUR) or {}
-    points = (event.get("selection") or {}).get("points") or []
-    if points:
-        st.session_state["in_w1"] = round(float(points[-1]["x"]), 3)
-        st.session_state["in_w2"] = round(float(points[-1]["y"]), 3)
-        st.session_state[Key.STEP] = 1
-        st.session_state[Key.CLICKED] = True  # the view stays where it is
 
 
 def boundary_text(data: Dataset, runs) -> str:

@@ -82,9 +82,17 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
     return [overlays.path_casing(run, theme), path, ends]
 
 
-def _contour(surface: Surface, theme: Theme) -> go.Contour:
-    """The surface on log-spaced levels, its colour bar in loss units."""
+CLICK_HINT = "click to start here<br>w1 %{x:.3f}<br>w2 %{y:.3f}<extra></extra>"
+
+
+def _contour(surface: Surface, theme: Theme, clickable: bool = False) -> go.Contour:
+    """The surface on log-spaced levels, its colour bar in loss units.
+
+    clickable: hovering says "click to start here" (the page's chart bridge
+    turns the click into a start); otherwise the surface takes no hover.
+    """
     z, tickvals, ticktext = log_levels(surface.loss)
+    hover = dict(hovertemplate=CLICK_HINT) if clickable else dict(hoverinfo="skip")
     return go.Contour(
         x=surface.w1,
         y=surface.w2,
@@ -101,8 +109,9 @@ def _contour(surface: Surface, theme: Theme) -> go.Contour:
             ticktext=ticktext,
             tickfont=dict(size=theme.tick),
         ),
-        hoverinfo="skip",
         name="loss surface",
+        meta={"part": "surface"},
+        **hover,
     )
 
 
@@ -130,7 +139,7 @@ def contour_figure(
     feature_names: tuple[str, str],
     theme: Theme = SCREEN,
     height: int = 620,
-    click_grid: int = 0,
+    clickable: bool = False,
     arrows: tuple[Arrow, ...] = (),
     equal: bool = False,
     quadratic: tuple | None = None,
@@ -143,22 +152,19 @@ def contour_figure(
         feature_names: the inputs w1 and w2 multiply, for the axis titles.
         theme: SCREEN or CLASSROOM.
         height: pixels.
-        click_grid: if > 0, an invisible click_grid^2 lattice of points over the
-            contour, so that a click anywhere selects a start (Plotly's contour
-            traces emit no clicks of their own).
+        clickable: the surface's hover invites a click to start there (the
+            click itself reaches Python through ui/drag.py's bridge).
         arrows: arrows to draw on top, e.g. an optimizer step's internals.
         equal: one unit of w1 as long as one of w2, so the gradient is seen at
             right angles to the contours.
         quadratic: (point (2,), Hessian (2, 2)): the local quadratic's ellipse
             and eigen-axes at that point.
     """
-    fig = go.Figure(_contour(surface, theme))
+    fig = go.Figure(_contour(surface, theme, clickable))
     fig.add_trace(_minimum(surface, theme))
     for run in runs:
         for trace in _path_traces(run, theme):
             fig.add_trace(trace)
-    if click_grid:  # last, so the path traces keep their indices
-        fig.add_trace(overlays.click_grid(surface, click_grid))
     for i, arrow in enumerate(arrows):
         overlays.add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
     overlays.add_exits(fig, surface, runs, theme)

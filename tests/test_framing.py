@@ -79,7 +79,8 @@ def test_a_click_lands_on_the_views_round_step(box, point, expected):
 
 
 @pytest.mark.parametrize(
-    "point", [(2.5, 0.0), (0.0, -3.01), (float("nan"), 0.0), (0.0, float("inf")), (1.0,)]
+    "point",
+    [(2.5, 0.0), (0.0, -3.01), (float("nan"), 0.0), (0.0, float("inf")), (1.0,)],
 )
 def test_a_click_outside_the_view_is_no_start(point):
     assert framing.click_start((-4, 2, -3, 3), point) is None

@@ -3,7 +3,6 @@ the TensorFlow code, classroom mode, hidden controls and lessons."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import re
@@ -26,6 +25,7 @@ from tests.helpers import (
     paths,
     query_all,
     run,
+    served_picture,
     warnings,
 )
 from ui.layout import PLAYBACK_HEIGHT
@@ -160,9 +160,9 @@ def test_playback_frames_move_only_the_points_along_each_run():
     assert (image["xref"], image["yref"], image["layer"]) == ("x", "y", "below")
     # Where the surface is lowest the picture is lightest, and it is darker at
     # the start, far up the slope.
-    pixels = np.asarray(
-        Image.open(io.BytesIO(base64.b64decode(image["source"].split(",")[1])))
-    ).mean(axis=-1)
+    png = served_picture(fig, presets.make_dataset("overlap", 200, None, 0),
+                         "cross_entropy")  # fmt: skip
+    pixels = np.asarray(Image.open(io.BytesIO(png))).mean(axis=-1)
     h, w = pixels.shape
 
     def pixel(wx, wy):
@@ -203,7 +203,7 @@ def test_a_long_playback_is_thinned_to_300_frames():
 def test_a_click_on_the_contour_starts_the_live_run_there():
     at = run(make_app(steps="30"))
     surface = chart(at, "contour")["data"][0]
-    assert surface["type"] == "contour"
+    assert surface["meta"] == {"part": "surface"}  # the bridge listens to it
     assert surface["hovertemplate"].startswith("click to start here")
     # No lattice of invisible markers: the click comes through the bridge.
     names = [t.get("name") for t in chart(at, "contour")["data"]]

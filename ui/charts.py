@@ -24,19 +24,23 @@ AXES_HELP = (
 
 
 def render_charts(
-    current, surf: Surface, data: Dataset, runs, theme, view_where, arrows, quadratic
+    current, surf: Surface, data: Dataset, runs, theme, view_where, overlays, picture
 ) -> None:
     """The chosen view; beside the contour and the 3D view, loss and data.
 
     view_where: where the view selector goes (classroom: the top row), or None.
+    overlays: the internals' arrows and local quadratic, for the contour.
+    picture: the surface picture's address, for the contour.
     """
+    arrows, quadratic = overlays
     classroom = view_where is not None
     view = render_selectors(view_where)
     said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
     if view == "Playback":
         fig = animation.playback_figure(
-            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom]
-        )
+            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom],
+            picture=picture,
+        )  # fmt: skip
         st.plotly_chart(fig, key="playback", width="stretch")
         st.caption(f"Playback of every run, one step index for all views. {said}")
         panels.render_internals(current, runs, classroom, quadratic)
@@ -47,7 +51,7 @@ def render_charts(
             fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
             st.plotly_chart(fig, key="surface3d", width="stretch")
         else:
-            render_contour(surf, data, runs, theme, (arrows, quadratic), classroom)
+            render_contour(surf, data, runs, theme, overlays, classroom, picture)
         st.caption(f"Loss surface with every path. {said}")
         panels.render_internals(current, runs, classroom, quadratic)  # under the arrows
     with right:
@@ -87,8 +91,11 @@ def render_selectors(view_where) -> str:
     return view
 
 
-def render_contour(surf: Surface, data: Dataset, runs, theme, overlays, classroom):
-    """The contour; overlays: the internals' arrows and local quadratic."""
+def render_contour(
+    surf: Surface, data: Dataset, runs, theme, overlays, classroom, picture
+):
+    """The contour; overlays: the internals' arrows and local quadratic;
+    picture: the surface picture's address (cache.surface_address)."""
     arrows, quadratic = overlays
     fig = figures.contour_figure(
         surf,
@@ -97,6 +104,7 @@ def render_contour(surf: Surface, data: Dataset, runs, theme, overlays, classroo
         theme,
         height=layout.CONTOUR_HEIGHT[classroom],
         clickable=shown("start"),
+        picture=picture,
         arrows=arrows,
         quadratic=quadratic,
         equal=bool(st.session_state.get(Key.EQUAL)),
@@ -220,7 +228,10 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
         quadratic = local_quadratic(source, current.loss, live, k)
-        render_charts(current, surf, data, runs, theme, view_where, arrows, quadratic)
+        picture = cache.surface_address(source, current.loss, box)
+        render_charts(
+            current, surf, data, runs, theme, view_where, (arrows, quadratic), picture
+        )
         with above or st.container():
             render_divergence(current, source, runs)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]

@@ -178,7 +178,7 @@ function hook(state, e) {
   const gd = e.target && e.target.closest && e.target.closest(".js-plotly-plot");
   if (!gd || gd.landscapeClicks || !gd.on) return;
   const surface = (gd._fullData || []).some(
-    (t) => t.type === "contour" && t.meta && t.meta.part === "surface");
+    (t) => t.meta && t.meta.part === "surface");
   if (!surface) return;
   gd.landscapeClicks = true;
   gd.on("plotly_click", (ev) => clicked(state, gd, ev));

@@ -53,6 +53,8 @@ def test_a_click_on_the_contour_starts_the_live_run_there(page, server):
     expected = list(framing.click_start(area["box"], (area["x"], area["y"])))
     assert expected != [-2.0, 2.0]
 
+    # The chart bridge (a component, loaded after the charts) carries the click.
+    page.wait_for_function("() => window.landscapeDrag", timeout=60_000)
     page.mouse.move(area["px"], area["py"])  # Plotly picks the point on hover
     hover = page.locator(".hoverlayer").first.text_content()
     assert "click to start here" in hover

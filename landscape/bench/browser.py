@@ -61,14 +61,20 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 class Frames:
-    """Bytes the page's websockets received, with their arrival times."""
+    """Bytes the page received from the app: its websockets' frames, and the
+    media files (the surface's picture) Streamlit serves by address."""
 
     def __init__(self, page) -> None:
         self.sizes: list[int] = []
         page.on("websocket", lambda ws: ws.on("framereceived", self._add))
+        page.on("requestfinished", self._media)
 
     def _add(self, frame) -> None:
         self.sizes.append(len(frame))
+
+    def _media(self, request) -> None:
+        if "/media/" in request.url:
+            self.sizes.append(request.sizes()["responseBodySize"])
 
     def take(self) -> int:
         total, self.sizes = sum(self.sizes), []

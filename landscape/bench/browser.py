@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import urllib.parse
 
 from landscape.browser import chromium, streamlit_server, wait_for_charts, wait_idle
 
@@ -73,7 +74,8 @@ class Frames:
         self.sizes.append(len(frame))
 
     def _media(self, request) -> None:
-        if "/media/" in request.url:
+        # The app's own media files; Streamlit's fonts live under /static/media/.
+        if urllib.parse.urlparse(request.url).path.startswith("/media/"):
             self.sizes.append(request.sizes()["responseBodySize"])
 
     def take(self) -> int:

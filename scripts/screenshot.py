@@ -26,13 +26,15 @@ SWEEP = "&".join(
 CLASSROOM = "classroom=1&" + link(BY_KEY["learning_rate"])
 # name: (query, size)
 SHOTS = {"explorer.png": (SWEEP, "1600x1000"), "classroom.png": (CLASSROOM, "1280x720")}
+# Charts on the page: the explorer's contour, loss and data; classroom's playback.
+CHARTS = {"explorer.png": 3, "classroom.png": 1}
 
 
-def shoot(url: str, out: Path, width: int, height: int) -> None:
+def shoot(url: str, out: Path, width: int, height: int, charts: int = 1) -> None:
     with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
-        wait_for_charts(page, 3)
+        wait_for_charts(page, charts)
         page.wait_for_timeout(800)  # Plotly's transitions
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
@@ -54,7 +56,8 @@ def main() -> None:
         base = args.url or stack.enter_context(streamlit_server())[0]
         for out, (query, size) in shots.items():
             width, height = (int(v) for v in size.split("x"))
-            shoot(f"{base}/?{query}", Path(out), width, height)
+            charts = CHARTS.get(Path(out).name, 1)
+            shoot(f"{base}/?{query}", Path(out), width, height, charts)
             print(out)
 
 

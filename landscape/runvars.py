@@ -37,6 +37,20 @@ class RunVariables:
             self.lr = self.opt._learning_rate
         self.state_vars = slots.create_state(self.spec, self.opt, self.w)
         self.schedule = Schedules(self.base_lr)
+        # Every variable of a fresh run in one compiled call. Assigned one by
+        # one in eager mode they cost ~4 ms (SGD) to ~7 ms (Adam) a run, as
+        # much as a warm 100-step run itself: measured under the drag family,
+        # which starts 31 runs per rerun. The signature is fixed: no retrace.
+        self._assign_all = tf.function(
+            self._assign_fresh,
+            input_signature=[
+                tf.TensorSpec([size], tf.float32),
+                tf.TensorSpec([], tf.float32),
+                tf.TensorSpec([len(self.hypers)], tf.float32),
+                tf.TensorSpec([], tf.int32),
+                tf.TensorSpec([3], tf.float32),
+            ],
+        )
 
     def reset_run(
         self,
@@ -46,13 +60,27 @@ class RunVariables:
         steps: int,
         hypers: dict[str, float],
     ) -> None:
-        """Put every variable back to a fresh run's values, w to `start`."""
+        """Put every variable back to a fresh run's values, w to `start`.
+        hypers: every hyperparameter of the optimizer (spec.resolve)."""
+        index, numbers = self.schedule.values(schedule, steps)
+        self._assign_all(
+            tf.constant(start, tf.float32),
+            tf.constant(learning_rate, tf.float32),
+            tf.constant([hypers[name] for name in self.hypers], tf.float32),
+            tf.constant(index, tf.int32),
+            tf.constant(numbers, tf.float32),
+        )
+
+    def _assign_fresh(self, start, rate, hyper_values, index, numbers) -> None:
+        hypers = {
+            name: hyper_values[k] for k, name in enumerate(self.hypers)
+        }  # tensors, in the order of self.hypers
         for name, value in hypers.items():
             self.hypers[name].assign(value)
         slots.reset_state(self.spec, self.state_vars, hypers)
         if self.spec.family == "keras":
             self.opt.iterations.assign(0)
-        self.w.assign(tf.constant(start, tf.float32))
-        self.base_lr.assign(learning_rate)
-        self.lr.assign(learning_rate)
-        self.schedule.assign(schedule, steps)
+        self.w.assign(start)
+        self.base_lr.assign(rate)
+        self.lr.assign(rate)
+        self.schedule.assign_values(index, numbers)

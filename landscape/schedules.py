@@ -38,14 +38,20 @@ class Schedules:
                 sched.alpha = self.alpha
         self.schedules = made
 
-    def assign(self, schedule: Schedule, steps: int) -> None:
-        """Set the kind and numbers of ``schedule`` for a run of ``steps`` steps."""
+    @staticmethod
+    def values(schedule: Schedule, steps: int) -> tuple[int, list[float]]:
+        """The kind's index and the numbers (decay steps, decay rate, alpha) of
+        ``schedule`` for a run of ``steps`` steps, as ``assign_values`` takes them."""
         s = schedule
         index = SCHEDULE_INDEX[s.kind] + (s.kind == "exponential" and s.staircase)
+        return int(index), [float(s.steps_for(steps)), s.decay_rate, s.alpha]
+
+    def assign_values(self, index, numbers) -> None:
+        """Set the kind and numbers (eagerly or inside a compiled function)."""
         self.kind.assign(index)
-        self.decay_steps.assign(float(s.steps_for(steps)))
-        self.decay_rate.assign(s.decay_rate)
-        self.alpha.assign(s.alpha)
+        self.decay_steps.assign(numbers[0])
+        self.decay_rate.assign(numbers[1])
+        self.alpha.assign(numbers[2])
 
     def rate(self, step: tf.Tensor) -> tf.Tensor:
         """The learning rate at ``step`` (float32) under the assigned schedule."""

@@ -151,6 +151,7 @@ def test_new_rate_start_steps_hypers_schedule_and_sample_count_do_not_retrace():
     eng.run(make_dataset("moons", 190, seed=4), glorot(arch, 3), 0.02, Schedule(), 7,
             base)  # fmt: skip
     assert eng.traces == traces == 1
+    assert eng._assign_all.experimental_get_tracing_count() == 1
 
 
 def test_long_runs_cross_chunks_and_match_short_ones():

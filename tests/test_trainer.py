@@ -643,6 +643,8 @@ def test_new_settings_do_not_retrace():
     go(batch_size=16, steps=300)
     go(batch_size=8, steps=5)
     assert engine.traces == before
+    # The fresh run's variables are set by one compiled call, traced once.
+    assert engine._assign_all.experimental_get_tracing_count() == 1
 
 
 def test_a_run_leaves_nothing_behind():

@@ -69,6 +69,16 @@ def test_the_cut_template_keeps_plotlys_layout_and_drawn_trace_defaults(style):
     assert len(cut.to_plotly_json()["data"]) < len(full.to_plotly_json()["data"])
 
 
+@pytest.mark.parametrize("style", THEMES, ids=lambda t: t.template)
+def test_every_figure_carries_its_themes_template_not_streamlits(scene, style):
+    # The template is given when a figure is made (theme.figure), no longer by
+    # style(): a figure made another way would fall back to Streamlit's.
+    assert pio.templates.default == "streamlit"
+    for name, fig in every_figure(scene, style).items():
+        assert fig.layout.template == theme.template(style.template), name
+        assert fig.layout.font.size == style.tick, name
+
+
 def pixels(fig: go.Figure) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(export.to_png(fig, 640, 420))))
 

@@ -18,6 +18,7 @@ from landscape.figures.theme import (
     RunView,
     Theme,
     axis_title,
+    figure,
     log_ticks,
     plain,
     style,
@@ -180,6 +181,7 @@ def playback_figure(
     # panel's title, in pixels whatever the height.
     gap = (4 * theme.tick + theme.title + 12) / max(height - top - bottom, 1)
     fig = make_subplots(
+        figure=figure(theme),
         rows=2,
         cols=2,
         column_widths=[0.58, 0.42],

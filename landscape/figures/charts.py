@@ -11,6 +11,7 @@ from landscape.figures.theme import (
     SCREEN,
     RunView,
     Theme,
+    figure,
     finite_span,
     log_ticks,
     part,
@@ -37,7 +38,7 @@ def loss_figure(
     runs: list[RunView], theme: Theme = SCREEN, height: int = 420, legend: bool = True
 ) -> go.Figure:
     """Full-data loss against step for every run, on a log y axis."""
-    fig = go.Figure()
+    fig = figure(theme)
     for run in runs:
         fig.add_trace(
             loss_line(
@@ -135,7 +136,7 @@ def data_figure(
     one = data.n_features == 1
     x0 = data.x[:, 0]
     x1 = data.y if one or fit.predicts(data) else data.x[:, 1]
-    fig = go.Figure(_points(x0, x1, data, theme))
+    fig = figure(theme, _points(x0, x1, data, theme))
     xs = fit_xs(data)
     for run in runs:
         for trace in _fit(run, data, xs, theme):
@@ -173,7 +174,7 @@ def sharpness_figure(
         step: the step the contour's arrows, ellipse and internals show, marked
             by a vertical line (None: no mark).
     """
-    fig = go.Figure()
+    fig = figure(theme)
     for run, (sharp, edge, what) in zip(runs, curves):
         name = f"{run.label}: {'P⁻¹H' if what == 'preconditioned' else 'λmax'}"
         fig.add_trace(

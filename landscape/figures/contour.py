@@ -15,6 +15,7 @@ from landscape.figures.theme import (
     Theme,
     axis_title,
     casing,
+    figure,
     log_levels,
     part,
     style,
@@ -203,9 +204,9 @@ def contour_figure(
             and eigen-axes at that point.
     """
     if picture is None:
-        fig = go.Figure(_contour(surface, theme, clickable))
+        fig = figure(theme, _contour(surface, theme, clickable))
     else:
-        fig = go.Figure(_surface_key(surface, theme, clickable))
+        fig = figure(theme, _surface_key(surface, theme, clickable))
         fig.add_layout_image(backdrop.surface_image(surface, source=picture))
         # plotly.js draws grid lines over a layout image (a contour trace
         # covered them): the picture has its own level lines.
@@ -248,7 +249,8 @@ def surface3d_figure(
 ) -> go.Figure:
     """The loss as a 3D surface with every path lying on it."""
     shade, _, _ = log_levels(surface.loss)  # as the contour: by log10(loss)
-    fig = go.Figure(
+    fig = figure(
+        theme,
         go.Surface(
             x=surface.w1,
             y=surface.w2,

@@ -1,9 +1,10 @@
-"""The live run at every learning-rate stop, packed for dragging the rate.
+"""The live run at every stop of a slider, packed for dragging it.
 
-The page sends the live run's path at each of the slider's stops once; while
-the slider is dragged, the browser swaps between them with no round trip to
-the server (ui/drag.py). The runs are the engine's own (the caller trains them
-exactly as single runs); this module only thins and packs them.
+The page sends the live run's path at each stop of the learning rate's slider
+(and of a momentum-like hyperparameter's) once; while a slider is dragged, the
+browser swaps between them with no round trip to the server (ui/drag.py). The
+runs are the engine's own (the caller trains them exactly as single runs); this
+module only thins and packs them.
 """
 
 from __future__ import annotations
@@ -61,10 +62,12 @@ def stop_record(data: Dataset, traj: Trajectory, label: str, xs: np.ndarray) -> 
     }
 
 
-def payload(stops: dict[str, dict]) -> dict:
-    """What the drag bridge needs: the slider's text for each stop ->
-    stop_record of its run. Nothing in it depends on the committed rate (the
-    browser finds the live run's traces by style slot 0, and the slider's
-    position on the page), so a committed change does not send it again:
-    Streamlit's message cache sends a reference for an element it has sent."""
-    return {"stops": stops}
+def payload(knobs: dict[str, dict[str, dict]]) -> dict:
+    """What the drag bridge needs: for each slider by its accessible name (the
+    learning rate's, a momentum-like hyperparameter's), the slider's text for
+    each stop -> stop_record of its run. Nothing in a slider's family depends on
+    that slider's committed value (the browser finds the live run's traces by
+    style slot 0, and the slider's position on the page), so committing it does
+    not send the family again: Streamlit's message cache sends a reference for
+    an element it has sent."""
+    return {"knobs": knobs}

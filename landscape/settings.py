@@ -38,6 +38,26 @@ LR_STOPS = sorted(
     {round(m * 10.0**e, 6) for e in range(-4, 1) for m in (1, 1.5, 2, 3, 5, 7)} | {10.0}
 )
 assert MAX_STEPS >= APP_MAX_STEPS
+# The momentum-like hyperparameter's slider: momentum (Gradient descent with
+# momentum, RMSprop) or beta_1 (Adam and its kin), as Distill's "Why Momentum
+# Really Works" drags it. Each optimizer keeps the stops its range allows.
+MOMENTUM_NAMES = ("momentum", "beta_1", "beta1")
+MOMENTUM_STOPS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
+
+
+def momentum_knob(key: str) -> tuple[str, tuple[float, ...]] | None:
+    """The optimizer's momentum-like hyperparameter and its slider's stops,
+    or None if it has none."""
+    for h in optimizers.get(key).hypers:
+        if h.name in MOMENTUM_NAMES:
+            stops = []
+            for v in MOMENTUM_STOPS:
+                try:
+                    stops.append(h.check(v))
+                except ValueError:
+                    continue
+            return h.name, tuple(stops)
+    return None
 
 
 @dataclass(frozen=True)

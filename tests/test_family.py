@@ -16,8 +16,9 @@ from landscape import family, fit, trainer
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
 from landscape.figures import fit_xs
-from landscape.settings import BY_NAME, LR_STOPS
+from landscape.settings import BY_NAME, LR_STOPS, momentum_knob
 from tests.helpers import decode, make_app, run
+from ui.session import LR_LABEL, knob_label
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -42,16 +43,20 @@ def bridge_data(at) -> dict:
     return json.loads(element.proto.json)["drag"]
 
 
+def lr_stops(at) -> dict:
+    return bridge_data(at)["knobs"][LR_LABEL]
+
+
 def test_the_page_sends_every_stop_as_the_engine_trains_it():
     at = run(make_app(dataset="overlap", optimizer="sgd", lr="0.1", steps="400",
                       pin="adam,lr=0.05,steps=30"))  # fmt: skip
-    sent = bridge_data(at)
-    assert list(sent["stops"]) == [f"{v:g}" for v in LR_STOPS]  # the slider's texts
-    assert set(sent) == {"stops"}  # nothing that changes with the committed rate
+    assert list(bridge_data(at)["knobs"]) == [LR_LABEL]  # SGD has no momentum
+    sent = lr_stops(at)
+    assert list(sent) == [f"{v:g}" for v in LR_STOPS]  # the slider's texts
     data = make_dataset("overlap", 200, None, 0)
     xs = fit_xs(data)
     for text in ("0.0001", "0.1", "3", "10"):
-        stop = sent["stops"][text]
+        stop = sent[text]
         traj = trainer.run(
             data,
             RunConfig(optimizer="sgd", learning_rate=float(text), steps=400,
@@ -69,14 +74,14 @@ def test_the_page_sends_every_stop_as_the_engine_trains_it():
     # The same numbers as the page's own single run at that rate.
     at.number_input(key=BY_NAME["lr"].widget).set_value(3.0)
     run(at)
-    assert bridge_data(at) == sent  # the same family: not sent again
+    assert lr_stops(at) == sent  # the same family: not sent again
     path = next(
         t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
         if t.get("meta") == {"slot": 0, "part": "path"}
     )  # fmt: skip
     drawn = decode(path["x"]).astype(np.float32)
     rows = family.thin(len(drawn))
-    np.testing.assert_array_equal(unpack(sent["stops"]["3"]["w1"]), drawn[rows])
+    np.testing.assert_array_equal(unpack(sent["3"]["w1"]), drawn[rows])
 
 
 def test_a_payload_stays_bounded_for_the_longest_runs():
@@ -86,5 +91,47 @@ def test_a_payload_stays_bounded_for_the_longest_runs():
     # 31 stops x 300 rows x (steps, w1, w2, loss) float32 + a 100-point line,
     # in base64: about 620 KB; the run itself has 10,001 rows.
     assert size < 31 * (300 * 4 * 4 + 100 * 4) * 4 / 3 + 31 * 200
-    stop = bridge_data(at)["stops"]["0.1"]
+    stop = lr_stops(at)["0.1"]
     assert len(unpack(stop["w1"])) == family.LIMIT
+
+
+@pytest.mark.parametrize("key", ["momentum", "adam"])
+def test_a_momentum_like_slider_sends_its_own_family_at_the_committed_rate(key):
+    name, stops = momentum_knob(key)
+    at = run(make_app(dataset="overlap", optimizer=key, lr="0.05", steps="120"))
+    knobs = bridge_data(at)["knobs"]
+    assert list(knobs) == [LR_LABEL, knob_label(name)]
+    sent = knobs[knob_label(name)]
+    assert list(sent) == [f"{v:g}" for v in stops]
+    data = make_dataset("overlap", 200, None, 0)
+
+    def single(lr: float, value: float):
+        return trainer.run(data, RunConfig(
+            optimizer=key, learning_rate=lr, steps=120, start=(-2.0, 2.0),
+            params={name: value}))  # fmt: skip
+
+    for value in (stops[0], 0.5, stops[-1]):
+        traj = single(0.05, value)
+        rows = family.thin(len(traj.weights))
+        stop = sent[f"{value:g}"]
+        np.testing.assert_array_equal(unpack(stop["w1"]), traj.weights[rows, 0])
+        np.testing.assert_array_equal(unpack(stop["w2"]), traj.weights[rows, 1])
+        np.testing.assert_array_equal(unpack(stop["loss"]), traj.losses[rows])
+    # Released at 0.5: the box, the run and the URL take it; the slider's own
+    # family is the same (not sent again); the rate's family now has it.
+    at.select_slider(key=f"hp_{key}_{name}_slider").set_value(0.5)
+    run(at)
+    assert at.number_input(key=f"hp_{key}_{name}").value == 0.5
+    assert at.query_params[name] == "0.5"
+    knobs = bridge_data(at)["knobs"]
+    assert knobs[knob_label(name)] == sent
+    traj = single(3.0, 0.5)
+    rows = family.thin(len(traj.weights))
+    np.testing.assert_array_equal(
+        unpack(knobs[LR_LABEL]["3"]["w1"]), traj.weights[rows, 0]
+    )
+    # A typed value between stops: the run has it exactly, the slider the nearest.
+    at.number_input(key=f"hp_{key}_{name}").set_value(0.93)
+    run(at)
+    assert at.select_slider(key=f"hp_{key}_{name}_slider").value == 0.95
+    assert at.query_params[name] == "0.93"

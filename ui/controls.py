@@ -13,12 +13,23 @@ import streamlit as st
 from landscape import optimizers
 from landscape.config import SCHEDULE_HELP, SCHEDULES
 from landscape.losses import LOSSES
-from landscape.settings import BY_NAME, LR_STOPS, ExplorerState
+from landscape.settings import BY_NAME, LR_STOPS, ExplorerState, momentum_knob
 from landscape.summary import number
 from ui import cache, teaching
 from ui.data import number_box, render_data
 from ui.layout import Slots
-from ui.session import Key, hyper_key, load_state, nearest_stop, shown, stop_text
+from ui.session import (
+    LR_LABEL,
+    Key,
+    hyper_key,
+    hyper_slider_key,
+    knob_label,
+    load_state,
+    nearest,
+    nearest_stop,
+    shown,
+    stop_text,
+)
 
 LOSS_LABELS = {
     "cross_entropy": "Cross-entropy",
@@ -138,10 +149,14 @@ def render_hypers(key: str) -> tuple:
     params = []
     if not spec.hypers:
         return ()
+    knob = momentum_knob(key)
     with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
         for h in spec.hypers:
             widget = hyper_key(key, h.name)
             st.session_state.setdefault(widget, h.default)
+            sync = {}
+            if knob is not None and knob[0] == h.name:
+                sync = render_knob(key, h.name, knob[1])
             value = st.number_input(
                 h.name,
                 min_value=h.low,
@@ -150,6 +165,7 @@ def render_hypers(key: str) -> tuple:
                 format="%.6g",
                 step=None,
                 help=f"{h.help} Default {h.default:g}; allowed {h.allowed()}.",
+                **sync,
             )
             try:
                 value = h.check(value)
@@ -159,6 +175,31 @@ def render_hypers(key: str) -> tuple:
             if value != h.default:
                 params.append((h.name, float(value)))
     return tuple(sorted(params))
+
+
+def render_knob(key: str, name: str, stops: tuple[float, ...]) -> dict:
+    """A slider over the hyperparameter's stops above its exact box, kept in
+    sync with it as the learning rate's slider is with its box. Returns the
+    box's on_change."""
+    box, slider = hyper_key(key, name), hyper_slider_key(key, name)
+    st.session_state.setdefault(slider, nearest(stops, st.session_state[box]))
+
+    def from_slider() -> None:
+        st.session_state[box] = st.session_state[slider]
+
+    def from_box() -> None:
+        st.session_state[slider] = nearest(stops, st.session_state[box])
+
+    st.select_slider(
+        knob_label(name),
+        stops,
+        key=slider,
+        on_change=from_slider,
+        format_func=stop_text,
+        help=f"Drag: the live run follows at each stop. The box below sets {name} "
+        "exactly.",
+    )
+    return {"on_change": from_box}
 
 
 def _lr_from_slider() -> None:
@@ -181,7 +222,7 @@ def render_lr(where) -> float:
         where.header("Learning rate")
         box_where = where
     where.select_slider(
-        "Learning rate (log scale)",
+        LR_LABEL,
         LR_STOPS,
         key=Key.LR_SLIDER,
         on_change=_lr_from_slider,

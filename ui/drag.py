@@ -21,19 +21,22 @@ import streamlit as st
 
 from landscape import family, figures, framing, trainer
 from landscape.config import START_LIMIT
-from landscape.settings import LR_STOPS, Pin, run_config
+from landscape.settings import LR_STOPS, Pin, momentum_knob, run_config
 from ui import cache, drag_script
 from ui.runs import live_run, run_labels, slots
-from ui.session import Key, stop_text
+from ui.session import LR_LABEL, Key, hyper_slider_key, knob_label, stop_text
 
 BRIDGE = st.components.v2.component("chart_bridge", js=drag_script.JS)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def get_stops(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dict:
-    """The live run at every stop, packed (family.stop_record), by the
-    slider's text. The pin's own rate does not matter: a committed change of
-    the rate finds the stops already made.
+def get_stops(
+    source: cache.Source, loss: str, pin: Pin, others: tuple, knob: str = "lr"
+) -> dict:
+    """The live run at every stop of one slider, packed (family.stop_record),
+    by the slider's text. knob: "lr", or the momentum-like hyperparameter's
+    name (settings.momentum_knob). The pin's own value of the knob does not
+    matter: a committed change of it finds the stops already made.
 
     Trained here with trainer.run, exactly as a single run, and not through
     cache.get_run: 31 entries per family would push the single runs out.
@@ -41,25 +44,53 @@ def get_stops(source: cache.Source, loss: str, pin: Pin, others: tuple) -> dict:
     data = cache.get_dataset(source)
     xs = figures.fit_xs(data)
     stops = {}
-    for lr in LR_STOPS:
-        at = replace(pin, lr=lr)
+    for value in _stops(pin, knob):
+        at = _at(pin, knob, value)
         traj = trainer.run(data, run_config(at, loss, source.seed))
         label = run_labels([at, *others])[0]
-        stops[stop_text(lr)] = family.stop_record(data, traj, label, xs)
+        stops[stop_text(value)] = family.stop_record(data, traj, label, xs)
     return stops
 
 
+def _stops(pin: Pin, knob: str) -> tuple[float, ...]:
+    return tuple(LR_STOPS) if knob == "lr" else momentum_knob(pin.optimizer)[1]
+
+
+def _at(pin: Pin, knob: str, value: float | None) -> Pin:
+    """The pin with the knob at value (None: the knob's first stop for the
+    learning rate, TensorFlow's default for a hyperparameter)."""
+    if knob == "lr":
+        return replace(pin, lr=LR_STOPS[0] if value is None else value)
+    params = {k: v for k, v in pin.params if k != knob}
+    if value is not None:
+        params[knob] = float(value)
+    return replace(pin, params=tuple(sorted(params.items())))
+
+
 def drag_payload(current, source: cache.Source, runs) -> dict | None:
-    """The live run at every stop, if it is drawn and the rate is shown."""
-    if live_run(runs) is None or Key.LR_SLIDER not in st.session_state:
+    """The live run at every stop of each slider on the page that has one:
+    the learning rate and, with the hyperparameters shown, the optimizer's
+    momentum-like one."""
+    if live_run(runs) is None:
         return None
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
     pin = current.live
-    try:
-        stops = get_stops(source, current.loss, replace(pin, lr=LR_STOPS[0]), others)
-    except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
-        return None
-    return family.payload(stops)
+    knobs = {}
+    if Key.LR_SLIDER in st.session_state:
+        knobs[LR_LABEL] = "lr"
+    knob = momentum_knob(pin.optimizer)
+    if knob is not None and hyper_slider_key(pin.optimizer, knob[0]) in (
+        st.session_state
+    ):
+        knobs[knob_label(knob[0])] = knob[0]
+    out = {}
+    for label, name in knobs.items():
+        try:
+            normal = _at(pin, name, None)
+            out[label] = get_stops(source, current.loss, normal, others, name)
+        except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
+            continue
+    return family.payload(out) if out else None
 
 
 def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:

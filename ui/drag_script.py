@@ -2,11 +2,12 @@
 (tests/test_security.py), so the script ships as a constant."""
 
 JS = r"""
-// The learning-rate drag bridge: while the page's own learning-rate slider is
-// dragged, the live run's path, loss curve and data-view line follow it, from
-// runs the server computed at every stop, with no round trip. Streamlit's
-// slider sends its value only on release (that rerun redraws every chart
-// exactly); while it moves it only updates its aria-valuetext, watched here.
+// The drag bridge: while one of the page's own sliders named in the payload
+// (the learning rate's; the momentum-like hyperparameter's) is dragged, the
+// live run's path, loss curve and data-view line follow it, from runs the
+// server computed at every stop, with no round trip. Streamlit's slider sends
+// its value only on release (that rerun redraws every chart exactly); while it
+// moves it only updates its aria-valuetext, watched here.
 //
 // Hand-written because no library does this. Measured in Chromium on this
 // machine: Plotly.restyle of one path over the contour takes 160-380 ms per
@@ -20,7 +21,6 @@ JS = r"""
 // It also carries the contour's clicks to Python (trigger value "start"): the
 // point under the pointer and the view's box, in data units (p2d).
 
-const SLIDER = "Learning rate (log scale)";
 const PARTS = ["casing", "path", "ends", "loss", "fit"];
 
 function decode(b64) {
@@ -134,16 +134,20 @@ function draw(gd, { canvas, live }, run) {
   ctx.restore();
 }
 
-function swap(state, text, since) {
-  const stop = state.drag && state.drag.stops[text];
+// The slider `label` shows `text`: draw the live run at that stop.
+function swap(state, label, text, since) {
+  const stops = state.drag && state.drag.knobs[label];
+  const stop = stops && stops[text];
   if (!stop) return;
-  const run = state.cache[text] || (state.cache[text] = unpack(stop));
+  const key = label + "\u0000" + text;
+  const run = state.cache[key] || (state.cache[key] = unpack(stop));
   for (const gd of document.querySelectorAll(".js-plotly-plot")) {
     if (gd.layout && gd.layout.updatemenus) continue; // playback animates itself
     const found = layer(state, gd);
     if (found) draw(gd, found, run);
   }
   state.shown = text;
+  state.shownBy = label;
   state.swaps += 1;
   requestAnimationFrame(() => state.times.push(performance.now() - since));
 }
@@ -184,18 +188,43 @@ function hook(state, e) {
   gd.on("plotly_click", (ev) => clicked(state, gd, ev));
 }
 
-// The slider's text where it stands now.
-function sliderText() {
-  const el = document.querySelector(`[aria-label="${SLIDER}"][aria-valuetext]`);
-  return el ? el.getAttribute("aria-valuetext") : null;
+// A slider's text where it stands now.
+function sliderText(label) {
+  for (const el of document.querySelectorAll("[aria-valuetext][aria-label]")) {
+    if (el.getAttribute("aria-label") !== label) continue;
+    return el.getAttribute("aria-valuetext");
+  }
+  return null;
 }
 
-// A run of the script ended: the charts now show the committed rate.
+// Every family's slider and where it stands (the values the charts show when
+// nothing is being dragged).
+function positions(state) {
+  const out = {};
+  for (const label of Object.keys((state.drag && state.drag.knobs) || {})) {
+    out[label] = sliderText(label);
+  }
+  return out;
+}
+
+function atCommitted(state) {
+  const now = positions(state);
+  return Object.keys(now).every((label) => now[label] === state.committed[label]);
+}
+
+// A run of the script ended: the charts now show the committed values.
 function settled(state) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
     reset(state);
-    state.shown = state.committed = sliderText();
+    commit(state);
   }));
+}
+
+function commit(state) {
+  state.committed = positions(state);
+  state.shownBy = null;
+  // The learning rate's text, as before there were two sliders.
+  state.shown = Object.values(state.committed)[0] ?? null;
 }
 
 function watch(state) {
@@ -205,7 +234,7 @@ function watch(state) {
     { capture: true, passive: true });
   // Released where it was committed: no run follows, so undo the overlay now.
   const release = () => setTimeout(() => {
-    if (state.layers.size && sliderText() === state.committed) settled(state);
+    if (state.layers.size && atCommitted(state)) settled(state);
   }, 0);
   document.addEventListener("pointerup", release, { capture: true, passive: true });
   document.addEventListener("keyup", release, { capture: true, passive: true });
@@ -216,13 +245,17 @@ function watch(state) {
         if (el.getAttribute("data-test-script-state") === "notRunning") settled(state);
         continue;
       }
-      if (el.getAttribute("aria-label") !== SLIDER) continue;
+      const label = el.getAttribute("aria-label");
+      if (!(state.drag && state.drag.knobs[label])) continue;
       // Timed from the pointer move that caused it (a key press: from now).
       const text = el.getAttribute("aria-valuetext");
-      if (text === state.shown) continue; // React sets it twice per move
+      // React sets it twice per move.
+      if (text === (state.shownBy === label ? state.shown : state.committed[label])) {
+        continue;
+      }
       const now = performance.now();
       const since = now - state.lastMove < 100 ? state.lastMove : now;
-      swap(state, text, since);
+      swap(state, label, text, since);
     }
   }).observe(document.body, {
     subtree: true, attributes: true,
@@ -233,12 +266,13 @@ function watch(state) {
 export default function ({ data, setTriggerValue }) {
   const state = window.landscapeDrag || (window.landscapeDrag = {
     times: [], swaps: 0, cache: {}, layers: new Map(), lastMove: 0, shown: null,
-    committed: null, clicks: 0,
+    shownBy: null, committed: {}, clicks: 0,
   });
   state.trigger = setTriggerValue;
   state.clickable = Boolean(data && data.clickable);
-  // The family changes with the data, loss, start, steps or optimizer, never
-  // with the committed rate: then this runs again with new stops.
+  // A slider's family changes with the data, loss, start, steps, optimizer or
+  // the other slider, never with its own committed value: then this runs
+  // again with new stops.
   const drag = (data && data.drag) || null;
   const same = state.drag === drag ||
     (state.drag && drag && JSON.stringify(state.drag) === JSON.stringify(drag));
@@ -246,7 +280,7 @@ export default function ({ data, setTriggerValue }) {
     reset(state);
     state.drag = drag;
     state.cache = {};
-    state.shown = state.committed = sliderText();
+    commit(state);
   }
   if (!state.watching) {
     state.watching = true;

@@ -14,7 +14,14 @@ from enum import StrEnum
 import streamlit as st
 
 from landscape import links, optimizers
-from landscape.settings import BY_NAME, LR_STOPS, SETTINGS, UPLOAD, ExplorerState
+from landscape.settings import (
+    BY_NAME,
+    LR_STOPS,
+    SETTINGS,
+    UPLOAD,
+    ExplorerState,
+    momentum_knob,
+)
 
 
 class Key(StrEnum):
@@ -52,6 +59,25 @@ class Key(StrEnum):
 def hyper_key(optimizer: str, name: str) -> str:
     """The widget key of one optimizer's hyperparameter."""
     return f"hp_{optimizer}_{name}"
+
+
+LR_LABEL = "Learning rate (log scale)"  # the slider's name; the drag bridge's too
+
+
+def knob_label(name: str) -> str:
+    """The momentum-like slider's accessible name; the drag bridge finds it by
+    this name, as it finds the learning rate's."""
+    return f"{name}: drag and the path follows"
+
+
+def hyper_slider_key(optimizer: str, name: str) -> str:
+    """The widget key of the slider beside a momentum-like hyperparameter's box."""
+    return f"{hyper_key(optimizer, name)}_slider"
+
+
+def nearest(stops, value: float) -> float:
+    """The stop nearest to value (a momentum slider's stops are linear)."""
+    return min(stops, key=lambda s: abs(s - value))
 
 
 def md(text: object) -> str:
@@ -123,6 +149,13 @@ def load_state(parsed: ExplorerState) -> None:
     for h in optimizers.get(parsed.optimizer).hypers:
         st.session_state[hyper_key(parsed.optimizer, h.name)] = given.get(
             h.name, h.default
+        )
+    knob = momentum_knob(parsed.optimizer)
+    if knob is not None:
+        name, stops = knob
+        value = st.session_state[hyper_key(parsed.optimizer, name)]
+        st.session_state[hyper_slider_key(parsed.optimizer, name)] = nearest(
+            stops, value
         )
 
 

@@ -38,16 +38,17 @@ WATCH = """() => {
 }"""
 
 
-def thumb(page):
-    """The learning-rate slider's thumb: around its visually hidden input."""
-    handle = page.locator(SLIDER).locator("xpath=../..")
+def thumb(page, slider: str = SLIDER):
+    """A slider's thumb (the learning rate's by default): around its visually
+    hidden input."""
+    handle = page.locator(slider).locator("xpath=../..")
     handle.scroll_into_view_if_needed()
     return handle
 
 
-def drag(page, moves: int, dx: float, pause_ms: int = 60) -> None:
+def drag(page, moves: int, dx: float, pause_ms: int = 60, slider: str = SLIDER) -> None:
     """Press on the thumb and move it `moves` times by dx pixels; not released."""
-    box = thumb(page).bounding_box()
+    box = thumb(page, slider).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()

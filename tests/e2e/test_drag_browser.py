@@ -18,6 +18,7 @@ from landscape.browser import wait_for_charts, wait_idle
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
 from landscape.figures import fit_xs
+from ui.session import knob_label
 
 pytestmark = pytest.mark.e2e
 
@@ -144,6 +145,48 @@ def test_released_where_it_started_the_charts_are_plotlys_again_with_no_run(
     assert hidden == 0  # the committed rate's own traces, arrows and marks
     assert page.evaluate("window.runs") == 0  # nothing to commit: no run
     assert page.evaluate("window.landscapeDrag.shown") == "0.1"
+    assert errors == []
+
+
+def test_dragging_momentum_moves_the_path_and_release_commits_it(page, server):
+    errors = open_page(page, server, "?dataset=overlap&optimizer=momentum&lr=0.05"
+                       "&steps=100")  # fmt: skip
+    page.get_by_text("Hyperparameters (TensorFlow's defaults)").click()
+    label = knob_label("momentum")
+    slider = f'input[aria-label="{label}"]'
+    page.locator(slider).wait_for(state="attached")
+    assert page.get_by_role("slider", name=label).count() == 1
+    page.wait_for_timeout(300)  # the expander's opening animation
+    assert page.locator(slider).get_attribute("aria-valuetext") == "0.9"
+    drag(page, 2, -25.0, slider=slider)  # to the left: less momentum
+    text = page.locator(slider).get_attribute("aria-valuetext")
+    assert float(text) < 0.9
+    assert page.evaluate("[window.landscapeDrag.shown, window.landscapeDrag.shownBy]"
+                         ) == [text, label]  # fmt: skip
+    assert page.evaluate("window.runs") == 0  # no script run during the drag
+    data = make_dataset("overlap", 200, None, 0)
+    run = trainer.run(data, RunConfig(
+        optimizer="momentum", learning_rate=0.05, steps=100, start=(-2.0, 2.0),
+        params={"momentum": float(text)}))  # fmt: skip
+    alpha = [a for a in drawn_at(page, run.weights[::5]) if a >= 0]
+    assert len(alpha) >= 2 and min(alpha) > 100, alpha
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => location.search.includes('momentum={urllib.parse.quote(text)}')",
+        timeout=60_000,
+    )
+    wait_idle(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('canvas.landscape-drag').length === 0"
+    )
+    assert page.evaluate("window.runs") == 1  # exactly one, on release
+    live = page.evaluate(
+        """() => { const d = document.querySelector('.js-plotly-plot')._fullData
+            .find(t => t.meta && t.meta.part === 'path');
+            return [Array.from(d.x).map(Number), Array.from(d.y).map(Number)]; }"""
+    )
+    np.testing.assert_array_equal(np.float32(live).T, run.weights)
+    assert float(page.get_by_label("momentum", exact=True).input_value()) == float(text)
     assert errors == []
 
 

@@ -1,7 +1,8 @@
 """Regenerate the README's screenshots from the real app in headless Chromium.
 
-Usage: python scripts/screenshot.py          # docs/explorer.png and docs/classroom.png
+Usage: python scripts/screenshot.py     # docs/explorer.png, classroom.png, network.png
        python scripts/screenshot.py --out F.png [--size 1280x720] [--query "lr=0.1"]
+                                    [--page network]
 Without --url it starts the app (ui.serve) on a free port and stops it after.
 """
 
@@ -24,15 +25,25 @@ SWEEP = "&".join(
 )
 # The first lesson, in classroom mode, as a projector shows it.
 CLASSROOM = "classroom=1&" + link(BY_KEY["learning_rate"])
-# name: (query, size)
-SHOTS = {"explorer.png": (SWEEP, "1600x1000"), "classroom.png": (CLASSROOM, "1280x720")}
+# The small network on the spiral, two hidden layers, with an SGD run pinned.
+NETWORK = (
+    "dataset=spiral&layers=2&units=12&units2=8&optimizer=adam&lr=0.02&steps=800"
+    "&pin=sgd,lr=1,steps=800"
+)
+# name: (page, query, size)
+SHOTS = {
+    "explorer.png": ("", SWEEP, "1600x1000"),
+    "classroom.png": ("", CLASSROOM, "1280x720"),
+    "network.png": ("network", NETWORK, "1600x1000"),
+}
+CHARTS = {"": 3, "network": 4}  # charts each page draws on its first screen
 
 
-def shoot(url: str, out: Path, width: int, height: int) -> None:
+def shoot(url: str, out: Path, width: int, height: int, charts: int = 3) -> None:
     with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
-        wait_for_charts(page, 3)
+        wait_for_charts(page, charts)
         page.wait_for_timeout(800)  # Plotly's transitions
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
@@ -44,17 +55,18 @@ def main() -> None:
     ap.add_argument("--out", help="one picture; without it, every README picture")
     ap.add_argument("--size", default="1600x1000")
     ap.add_argument("--query", default=SWEEP)
+    ap.add_argument("--page", default="", choices=sorted(CHARTS))
     args = ap.parse_args()
     shots = (
-        {args.out: (args.query, args.size)}
+        {args.out: (args.page, args.query, args.size)}
         if args.out
         else {str(ROOT / "docs" / name): spec for name, spec in SHOTS.items()}
     )
     with contextlib.ExitStack() as stack:
         base = args.url or stack.enter_context(streamlit_server())[0]
-        for out, (query, size) in shots.items():
+        for out, (page, query, size) in shots.items():
             width, height = (int(v) for v in size.split("x"))
-            shoot(f"{base}/?{query}", Path(out), width, height)
+            shoot(f"{base}/{page}?{query}", Path(out), width, height, CHARTS[page])
             print(out)
 
 

@@ -68,13 +68,16 @@ def _choose_dataset() -> str:
     )
 
 
-def _on_upload() -> None:
+def on_upload(
+    file_key: str = Key.FILE, dataset_widget: str = BY_NAME["dataset"].widget
+) -> None:
     """Parse an upload in memory before the widgets are drawn.
 
-    A callback, because it switches the data-set selectbox, which Streamlit only
-    allows before that widget exists. A bad file keeps the previous data and runs.
+    A callback, because it switches the data-set selectbox (dataset_widget),
+    which Streamlit only allows before that widget exists. A bad file keeps the
+    previous data and runs. Both pages keep the upload in the same keys.
     """
-    file = st.session_state[Key.FILE]
+    file = st.session_state[file_key]
     st.session_state[Key.UPLOAD_ERROR] = None
     if file is None:
         return
@@ -87,7 +90,7 @@ def _on_upload() -> None:
     sha = hashlib.sha256(raw).hexdigest()
     st.session_state[Key.UPLOAD_DATA] = (sha, data)
     st.session_state[Key.UPLOAD] = (sha, file.name)
-    st.session_state[BY_NAME["dataset"].widget] = UPLOAD
+    st.session_state[dataset_widget] = UPLOAD
 
 
 def render_upload() -> None:
@@ -95,7 +98,7 @@ def render_upload() -> None:
         "Or upload a CSV",
         type=["csv"],
         key=Key.FILE,
-        on_change=_on_upload,
+        on_change=on_upload,
         help="A header row; 1 or 2 feature columns, then the label column. "
         "Labels 0/1 mean classification, anything else regression. At most 5 MB.",
     )

@@ -83,11 +83,16 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
 
 
 def _contour(surface: Surface, theme: Theme) -> go.Contour:
-    """The surface on log-spaced levels, its colour bar in loss units."""
-    z, tickvals, ticktext = log_levels(surface.loss)
+    return loss_contour(surface.w1, surface.w2, surface.loss, theme)
+
+
+def loss_contour(x: np.ndarray, y: np.ndarray, loss: np.ndarray, theme: Theme):
+    """A loss grid (len(y), len(x)) on log-spaced levels, its colour bar in
+    loss units: go.Contour."""
+    z, tickvals, ticktext = log_levels(loss)
     return go.Contour(
-        x=surface.w1,
-        y=surface.w2,
+        x=x,
+        y=y,
         z=z,
         colorscale=SURFACE_SCALE,
         ncontours=24,

@@ -99,14 +99,15 @@ def render_internals(run: RunView, key: str, params: dict, quadratic=None) -> No
     if last == 0:
         st.caption("This run has no steps to explain.")
         return
-    st.slider(
-        "Step",
-        1,
-        last,
-        key=STEP_KEY,
-        help="The arrows on the contour show this step of the live run.",
-    )
-    k = st.session_state[STEP_KEY]
+    if last > 1:  # one step leaves nothing to choose (a slider needs min < max)
+        st.slider(
+            "Step",
+            1,
+            last,
+            key=STEP_KEY,
+            help="The arrows on the contour show this step of the live run.",
+        )
+    k = shown_step(run)
     e = internals.explain(key, run.trajectory, k, params)
     left, right = st.columns([3, 2])
     with left:

@@ -10,14 +10,16 @@ from landscape.data import presets
 from landscape.data.dataset import Dataset
 from landscape.settings import BY_NAME, UPLOAD
 from ui import cache
-from ui.session import Key, md, shown
+from ui.session import KEEP, Key, md, shown
 
 
 def number_box(where, name: str, label: str, **options):
     """A setting's number box, its limits and key from the table of settings."""
     s = BY_NAME[name]
     low = 0 if s.optional and s.kind == "int" else s.low  # 0 stands for None
-    return where.number_input(label, low, s.high, key=s.widget, **options)
+    return where.number_input(
+        label, low, s.high, key=s.widget, persist_state=KEEP, **options
+    )
 
 
 def render_data() -> tuple[cache.Source, Dataset]:
@@ -62,6 +64,7 @@ def _choose_dataset() -> str:
         "Data set",
         list(presets.PRESETS) + ([UPLOAD] if have_upload else []),
         key=BY_NAME["dataset"].widget,
+        persist_state=KEEP,
         format_func=lambda k: (
             f"Uploaded: {st.session_state[Key.UPLOAD][1]}" if k == UPLOAD else k
         ),

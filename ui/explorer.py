@@ -15,7 +15,7 @@ from ui import (
     session,
     teaching,
 )
-from ui.session import Key, shown
+from ui.session import KEEP, Key, shown
 
 TAGLINE = (
     "**landscape** · how TensorFlow's optimizers move over the true loss "
@@ -48,6 +48,7 @@ def render_header(classroom: bool) -> layout.Slots:
         toggle.toggle(
             "Classroom",
             key=Key.CLASSROOM,
+            persist_state=KEEP,
             help="Large type, thick lines, only the essential controls",
         )
     return slots

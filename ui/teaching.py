@@ -15,7 +15,7 @@ from landscape import codegen, framing, internals, lessons, links, optimizers
 from landscape.figures import Arrow, RunView
 from landscape.internals.base import tex
 from landscape.summary import number
-from ui.session import Key
+from ui.session import KEEP, Key
 
 STEP_KEY = Key.STEP  # tests and the contour click set it
 
@@ -105,6 +105,7 @@ def render_internals(run: RunView, key: str, params: dict, quadratic=None) -> No
             1,
             last,
             key=STEP_KEY,
+            persist_state=KEEP,
             help="The arrows on the contour show this step of the live run.",
         )
     k = shown_step(run)

@@ -1,5 +1,6 @@
 """The small-network page in real Chromium: the contour, the projected path and the
-decision drawn with the engine's numbers, a shared link, no console errors."""
+decision drawn with the engine's numbers, a shared link, no console errors, and
+the sidebar between the two pages."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from landscape import links, trainer
 from landscape.browser import wait_for_charts, wait_idle
 from landscape.data.presets import make_dataset
 from landscape.net import api
 from landscape.net.config import net_config
+from landscape.settings import run_config
 from tests import net_numpy
 
 pytestmark = pytest.mark.e2e
@@ -111,6 +114,51 @@ def test_the_sidebar_leads_from_the_explorer_to_the_network(page, server):
     # its own defaults, not the explorer's link read as its own (sgd, overlap)
     assert "dataset=circles" in page.url and "optimizer=adam" in page.url
     assert page.get_by_text("URL parameter").count() == 0
+
+
+# The explorer's live path as plotly.js drew it, once that page is back and idle.
+EXPLORER_LIVE = """() => {
+  if (!document.querySelector('input[aria-label="Exact learning rate"]')) return null;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+  const plot = document.querySelector('.js-plotly-plot');
+  const t = plot && (plot._fullData || []).find(d => (d.name || '').endsWith('(live)'));
+  return t ? {name: t.name, x: Array.from(t.x).map(Number),
+              y: Array.from(t.y).map(Number)} : null;
+}"""
+
+
+def test_the_sidebar_leads_back_to_the_explorer_as_it_was_left(page, server):
+    """Streamlit drops a page's widget values when the sidebar opens the other
+    page; the explorer came back at its widgets' minimum (blobs, samples 2, lr
+    1e-06, steps 1, w1 = w2 = -1000) and raised an error."""
+    link = ("dataset=dose&samples=120&seed=7&loss=mse&optimizer=adam&lr=0.05"
+            "&steps=40&w1=1&w2=-1")  # fmt: skip
+    page.goto(f"{server}/?{link}")
+    wait_for_charts(page, 3)
+    box = page.get_by_label("Exact learning rate")
+    box.fill("0.07")
+    box.press("Enter")
+    page.wait_for_function("() => location.search.includes('lr=0.07')")
+    wait_idle(page)
+    left = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+
+    page.get_by_role("link", name="Small network").click()
+    page.wait_for_url("**/network**")
+    wait_for_charts(page, 4)
+    page.get_by_role("link", name="Two weights").click()
+    page.wait_for_url(lambda u: "/network" not in u)
+    live = page.wait_for_function(EXPLORER_LIVE, timeout=120_000).json_value()
+
+    assert page.locator('[data-testid="stException"]').count() == 0
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query == left
+    state, said = links.parse_query(query)
+    assert said == [] and (state.dataset, state.lr) == ("dose", 0.07)
+    data = make_dataset(state.dataset, state.samples, state.noise, state.seed)
+    want = trainer.run(data, run_config(state.live, state.loss, state.seed)).weights
+    assert live["name"] == f"{state.live.label} (live)"
+    drawn = np.stack([live["x"], live["y"]], axis=-1)
+    np.testing.assert_allclose(drawn, want, rtol=0, atol=1e-6)
 
 
 def test_play_moves_the_decision_to_the_end_and_stops(page, server):

@@ -12,7 +12,7 @@ from landscape.settings import UPLOAD
 from ui import data as explorer_data
 from ui.cache import Source, get_dataset
 from ui.network.state import NetKey
-from ui.session import Key, md
+from ui.session import KEEP, Key, md
 
 ACTIVATION_HELP = "tanh: smooth, bounded; relu: max(x, 0), piecewise linear"
 PLANE_HELP = (
@@ -25,12 +25,16 @@ PLANE_HELP = (
 def box(where, name: str, label: str, **options):
     """A setting's number box, its limits and key from the page's table."""
     s = NET_BY_NAME[name]
-    return where.number_input(label, s.low, s.high, key=s.widget, **options)
+    return where.number_input(
+        label, s.low, s.high, key=s.widget, persist_state=KEEP, **options
+    )
 
 
 def choice(where, name: str, label: str, **options):
     s = NET_BY_NAME[name]
-    return where.selectbox(label, s.choices, key=s.widget, **options)
+    return where.selectbox(
+        label, s.choices, key=s.widget, persist_state=KEEP, **options
+    )
 
 
 def render_data() -> Source:
@@ -45,6 +49,7 @@ def render_data() -> Source:
         "Data set",
         names,
         key=widget,
+        persist_state=KEEP,
         format_func=lambda k: "Uploaded file" if k == UPLOAD else k,
     )
     st.sidebar.file_uploader(

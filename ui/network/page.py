@@ -10,7 +10,7 @@ from ui import layout
 from ui.network import controls, exports, pins, views
 from ui.network.cache import get_net_run, get_net_slice
 from ui.network.state import NetKey, init_state, sync_url
-from ui.session import md
+from ui.session import KEEP, md
 
 TAGLINE = (
     "**landscape** · a small network's training path on a 2-D slice of its "
@@ -37,6 +37,7 @@ def render_header(classroom: bool) -> tuple[list, object]:
     toggle.toggle(
         "Classroom",
         key=NetKey.CLASSROOM,
+        persist_state=KEEP,
         help="Large type, thick lines, only the essential controls",
     )
     return places, play_at

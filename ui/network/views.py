@@ -17,6 +17,7 @@ from landscape.net.settings import NET_BY_NAME, NetState, net_run_config
 from landscape.net.slices import NetSlice
 from ui.cache import Source
 from ui.network.cache import get_between, get_boundary, get_start_to_end
+from ui.session import KEEP
 
 HEIGHT = {False: 520, True: 430}  # the plane and the decision; classroom: 720 px
 SIDE = {False: 300, True: 300}
@@ -51,6 +52,7 @@ def render_step(run: NetRun, advance: bool) -> int:
         0,
         last,
         key=STEP_KEY,
+        persist_state=KEEP,
         help="The step whose weights draw the decision and the marked point",
     )
 

@@ -61,14 +61,10 @@ def stop_record(data: Dataset, traj: Trajectory, label: str, xs: np.ndarray) -> 
     }
 
 
-def payload(stops: dict[str, dict], live_label: str, current: str) -> dict:
-    """What the drag bridge needs.
-
-    Args:
-        stops: the slider's text for each stop -> stop_record of its run.
-        live_label: the legend label of the live run now drawn, whose traces the
-            browser swaps.
-        current: the slider's text where it stands now (the chosen rate's
-            nearest stop), which the charts already show.
-    """
-    return {"live": live_label, "current": current, "stops": stops}
+def payload(stops: dict[str, dict]) -> dict:
+    """What the drag bridge needs: the slider's text for each stop ->
+    stop_record of its run. Nothing in it depends on the committed rate (the
+    browser finds the live run's traces by style slot 0, and the slider's
+    position on the page), so a committed change does not send it again:
+    Streamlit's message cache sends a reference for an element it has sent."""
+    return {"stops": stops}

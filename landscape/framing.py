@@ -151,3 +151,23 @@ def has_minimum(minimum: tuple[float, float], start: tuple[float, float]) -> boo
     radius = search_radius(start)
     step = 2 * radius / (SEARCH_GRID - 1)
     return max(abs(minimum[0]), abs(minimum[1])) < radius - step / 2
+
+
+CLICK_STEPS = 200  # a click lands on a round step about a 200th of the view's side
+
+
+def click_start(box: Box, point) -> tuple[float, float] | None:
+    """A click at point (w1, w2) in a view of box, as a start: each coordinate
+    on the round step (1, 2 or 5 x 10^k) nearest a 200th of the box's side, so
+    a link reads w1=0.75 rather than w1=0.7493164. None when the point is not
+    finite or not in the box (a click beside the plot area)."""
+    p = np.asarray(point, dtype=np.float64)
+    if p.shape != (2,) or not inside(box, p[None])[0]:
+        return None
+    out = []
+    for value, lo, hi in zip(p, box[::2], box[1::2]):
+        raw = (hi - lo) / CLICK_STEPS
+        scale = 10.0 ** math.floor(math.log10(raw))
+        step = min((1, 2, 5, 10), key=lambda m: abs(m * scale - raw)) * scale
+        out.append(round(round(value / step) * step, 10))
+    return out[0], out[1]

@@ -36,10 +36,13 @@ SHOTS = {
     "classroom.png": ("", CLASSROOM, "1280x720"),
     "network.png": ("network", NETWORK, "1600x1000"),
 }
-CHARTS = {"": 3, "network": 4}  # charts each page draws on its first screen
+# Charts each page draws: the explorer's contour, loss and data; the network's
+# four. Classroom shows one, the playback.
+PAGE_CHARTS = {"": 3, "network": 4}
+CHARTS = {"classroom.png": 1}
 
 
-def shoot(url: str, out: Path, width: int, height: int, charts: int = 3) -> None:
+def shoot(url: str, out: Path, width: int, height: int, charts: int = 1) -> None:
     with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
@@ -55,7 +58,7 @@ def main() -> None:
     ap.add_argument("--out", help="one picture; without it, every README picture")
     ap.add_argument("--size", default="1600x1000")
     ap.add_argument("--query", default=SWEEP)
-    ap.add_argument("--page", default="", choices=sorted(CHARTS))
+    ap.add_argument("--page", default="", choices=sorted(PAGE_CHARTS))
     args = ap.parse_args()
     shots = (
         {args.out: (args.page, args.query, args.size)}
@@ -66,7 +69,8 @@ def main() -> None:
         base = args.url or stack.enter_context(streamlit_server())[0]
         for out, (page, query, size) in shots.items():
             width, height = (int(v) for v in size.split("x"))
-            shoot(f"{base}/{page}?{query}", Path(out), width, height, CHARTS[page])
+            charts = CHARTS.get(Path(out).name, PAGE_CHARTS[page])
+            shoot(f"{base}/{page}?{query}", Path(out), width, height, charts)
             print(out)
 
 

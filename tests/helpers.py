@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.runtime.state.common import TESTING_KEY
 from streamlit.testing.v1 import AppTest
 
 from landscape.data.dataset import Dataset
+from landscape.figures import backdrop
 from landscape.settings import BY_NAME, UPLOAD
+from landscape.surface import loss_surface
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success")
@@ -167,3 +170,15 @@ def runs_table(at: AppTest):
     """The runs table (a DataFrame): the one table with a "run" column."""
     (table,) = [d.value for d in at.dataframe if "run" in d.value.columns]
     return table
+
+
+def served_picture(fig: dict, data: Dataset, loss: str, grid: int = 151) -> bytes:
+    """The engine's own surface picture (backdrop.surface_png) over the
+    figure's axes, after checking that the figure's surface image is served at
+    its address: Streamlit names a media file by its bytes' hash. grid is
+    ui.cache.GRID."""
+    (image,) = fig["layout"]["images"]
+    x, y = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
+    png = backdrop.surface_png(loss_surface(data, loss, tuple(x), tuple(y), grid))
+    assert image["source"].endswith(f"/{_calculate_file_id(png, 'image/png')}.png")
+    return png

@@ -13,6 +13,8 @@ from landscape import trainer
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
 from landscape.divergence import RATE_GRID
+from landscape.figures.theme import log_levels
+from landscape.surface import loss_surface
 from tests.helpers import (
     chart,
     charts,
@@ -24,6 +26,7 @@ from tests.helpers import (
     query_all,
     run,
     runs_table,
+    served_picture,
     warnings,
 )
 from ui.cache import GRID
@@ -54,17 +57,29 @@ def test_default_page_draws_the_surface_and_the_live_path_from_the_start():
     assert warnings(at) == []
     assert len(at.get("plotly_chart")) == 3
     fig = chart(at, "contour")
-    contour = fig["data"][0]
-    assert contour["type"] == "contour"
-    assert contour["contours"]["coloring"] == "fill"
-    assert contour["name"] == "loss surface"
-    z = decode(contour["z"])
-    assert z.shape == (GRID, GRID)
-    assert np.isfinite(z).all()
-    w1, w2 = decode(contour["x"]), decode(contour["y"])
-    assert w1.shape == w2.shape == (GRID,)
-    assert fig["layout"]["xaxis"]["range"] == [w1[0], w1[-1]]
-    assert fig["layout"]["yaxis"]["range"] == [w2[0], w2[-1]]
+    # The surface is its picture under the plot, served by address (sent once,
+    # not with every path), over exactly the axes' box; one invisible cell
+    # over the same box carries the colour bar.
+    key = fig["data"][0]
+    assert (key["type"], key["name"], key["opacity"]) == ("heatmap", "loss surface", 0)
+    (image,) = fig["layout"]["images"]
+    x, y = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
+    assert (image["x"], image["y"]) == (x[0], y[1])
+    assert (image["sizex"], image["sizey"]) == (x[1] - x[0], y[1] - y[0])
+    edges = decode(key["x"]), decode(key["y"])
+    assert [edges[0][0], edges[0][-1], edges[1][0], edges[1][-1]] == pytest.approx(
+        [*x, *y], rel=1e-6
+    )
+    assert image["layer"] == "below" and image["sizing"] == "stretch"
+    # The address is the engine's own surface picture's.
+    data = make_dataset("overlap", 200, None, 0)
+    served_picture(fig, data, "cross_entropy", GRID)
+    surf = loss_surface(data, "cross_entropy", tuple(x), tuple(y), GRID)
+    assert np.isfinite(surf.loss).all()
+    # Its colour bar spans the picture's log10 loss, ticks in loss units.
+    z, tickvals, _ = log_levels(surf.loss)
+    assert (key["zmin"], key["zmax"]) == pytest.approx((z.min(), z.max()))
+    assert key["colorbar"]["tickvals"] == pytest.approx(tickvals)
     xy = path_xy(live(at))
     assert xy[0].tolist() == list(DEFAULT_START)
     assert len(xy) == 101  # 100 steps plus the starting point
@@ -258,10 +273,10 @@ def test_pin_run_adds_a_path_and_a_summary_row():
         "Gradient descent · lr 0.5",
     ]
     assert runs_table(at)["run"].tolist() == names
-    # Contour, minimum, 3 traces per run (casing, path, ends), then the click grid.
+    # Contour, minimum, 3 traces per run (casing, path, ends).
     data = chart(at, "contour")["data"]
-    assert len(data) == 2 + 3 * 3 + 1  # casing, path and ends per run
-    assert data[-1]["name"] == "click to start here"
+    assert len(data) == 2 + 3 * 3
+    assert [t["name"] for t in data[3::3]] == names
     assert len(chart(at, "losses")["data"]) == 3
 
     # Pinning the same run twice keeps one copy.

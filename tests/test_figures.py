@@ -41,7 +41,7 @@ def every_figure(scene, style: figures.Theme) -> dict[str, go.Figure]:
     names = data.feature_names
     return {
         "contour": figures.contour_figure(
-            surf, runs, names, style, click_grid=11, arrows=(arrow,)
+            surf, runs, names, style, clickable=True, arrows=(arrow,)
         ),
         "3d": figures.surface3d_figure(surf, runs, names, style),
         "loss": figures.loss_figure(runs, style, height=340),

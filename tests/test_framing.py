@@ -54,3 +54,33 @@ def test_a_path_leaves_the_box_on_its_edge_at_the_first_step_outside():
     gone = np.array([[0.5, 0.0], [np.nan, np.nan]])
     assert framing.exit_point(box, gone)[0] == 1
     assert framing.exit_point(box, path[:2]) is None  # stays inside
+
+
+# --- a click on the contour as a start -------------------------------------------
+@pytest.mark.parametrize(
+    "box, point, expected",
+    [
+        # side 6: a 200th is 0.03, the nearest round step 0.02
+        ((-4, 2, -3, 3), (0.7493, -1.2345), (0.74, -1.24)),
+        # side 60 for w1: 0.3 -> 0.2; w2 keeps 0.02
+        ((-40, 20, -3, 3), (7.493, -1.2345), (7.4, -1.24)),
+        # side 1: 0.005 is itself round
+        ((0, 1, 0, 1), (0.123456, 0.987654), (0.125, 0.99)),
+        # side 1,000: 5 exactly; the edges are in the view
+        ((-500, 500, -500, 500), (-500.0, 500.0), (-500.0, 500.0)),
+    ],
+)
+def test_a_click_lands_on_the_views_round_step(box, point, expected):
+    got = framing.click_start(box, point)
+    assert got == pytest.approx(expected, abs=1e-12)
+    # Within half a step of the click, on both axes.
+    for value, start, (lo, hi) in zip(point, got, (box[:2], box[2:])):
+        assert abs(value - start) <= (hi - lo) / framing.CLICK_STEPS
+
+
+@pytest.mark.parametrize(
+    "point",
+    [(2.5, 0.0), (0.0, -3.01), (float("nan"), 0.0), (0.0, float("inf")), (1.0,)],
+)
+def test_a_click_outside_the_view_is_no_start(point):
+    assert framing.click_start((-4, 2, -3, 3), point) is None

@@ -3,7 +3,6 @@ the TensorFlow code, classroom mode, hidden controls and lessons."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import re
@@ -13,6 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PIL import Image
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from landscape import lessons, links
@@ -20,18 +20,16 @@ from landscape.data import presets
 from landscape.figures import animation
 from tests.helpers import (
     chart,
-    chart_element,
-    decode,
     make_app,
     path_xy,
     paths,
     query_all,
     run,
+    served_picture,
     warnings,
 )
 from ui.layout import PLAYBACK_HEIGHT
 
-CLICK_GRID = 41  # app.CLICK_GRID; importing app.py would run the page
 HIDDEN = "dataset,loss,optimizer,steps,start,pin,sweep,lineup"
 
 
@@ -52,18 +50,23 @@ def numbers(text: str) -> list[float]:
     ]
 
 
-def select_point(at: AppTest, key: str, x: float, y: float) -> AppTest:
-    """Send the selection event a click on a chart's point makes, and rerun.
+def click_contour(at: AppTest, w1: float, w2: float, box=None) -> AppTest:
+    """Send what the chart bridge sends for a click on the contour, and rerun.
 
-    AppTest has no API for Plotly selections (st.plotly_chart is not one of its
-    widgets, and writing at.session_state[key] does not fire on_select), so this
-    adds the chart's widget state, as the browser sends it, to the next run.
+    AppTest cannot run the bridge's JavaScript, so this adds its trigger value
+    (the point and the view's box, in data units) to the next run's widget
+    states, as the browser does; box defaults to the contour's axis ranges.
+    tests/e2e/test_teaching_browser.py clicks the real page.
     """
+    if box is None:
+        x, y = axes_range(at)
+        box = [*x, *y]
+    (bridge,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-bridge")]
     states = at._tree.get_widget_states()
     event = states.widgets.add()
-    event.id = chart_element(at, key).proto.id
-    event.string_value = json.dumps(
-        {"selection": {"points": [{"x": x, "y": y}], "box": [], "lasso": []}}
+    event.id = _make_trigger_id(bridge.proto.id, "events")
+    event.json_trigger_value = json.dumps(
+        [{"event": "start", "value": {"w1": w1, "w2": w2, "box": list(box)}}]
     )
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
@@ -157,9 +160,9 @@ def test_playback_frames_move_only_the_points_along_each_run():
     assert (image["xref"], image["yref"], image["layer"]) == ("x", "y", "below")
     # Where the surface is lowest the picture is lightest, and it is darker at
     # the start, far up the slope.
-    pixels = np.asarray(
-        Image.open(io.BytesIO(base64.b64decode(image["source"].split(",")[1])))
-    ).mean(axis=-1)
+    png = served_picture(fig, presets.make_dataset("overlap", 200, None, 0),
+                         "cross_entropy")  # fmt: skip
+    pixels = np.asarray(Image.open(io.BytesIO(png))).mean(axis=-1)
     h, w = pixels.shape
 
     def pixel(wx, wy):
@@ -199,30 +202,45 @@ def test_a_long_playback_is_thinned_to_300_frames():
 # --- 2. click to start ---------------------------------------------------------
 def test_a_click_on_the_contour_starts_the_live_run_there():
     at = run(make_app(steps="30"))
-    grid = chart(at, "contour")["data"][-1]
-    assert grid["name"] == "click to start here"
-    assert grid["marker"]["opacity"] == 0
-    gx, gy = decode(grid["x"]), decode(grid["y"])
-    assert len(gx) == CLICK_GRID**2
+    surface = chart(at, "contour")["data"][0]
+    assert surface["meta"] == {"part": "surface"}  # the bridge listens to it
+    assert surface["hovertemplate"].startswith("click to start here")
+    # No lattice of invisible markers: the click comes through the bridge.
+    names = [t.get("name") for t in chart(at, "contour")["data"]]
+    assert "click to start here" not in names
     at.slider(key="internals_step").set_value(7)
     run(at)
 
-    # A point of the invisible grid, as Plotly reports it: float32 values.
-    x, y = float(gx[CLICK_GRID * 30 + 10]), float(gy[CLICK_GRID * 30 + 10])
-    select_point(at, "contour", x, y)
-
-    start = [round(x, 3), round(y, 3)]
-    assert start != [-2.0, 2.0]
-    assert path_xy(paths(at)[0])[0].tolist() == start
+    # A view of w1 -4..2 and w2 -3..3: round steps of 0.02 (a 200th is 0.03).
+    click_contour(at, 0.7493, -1.2345, box=[-4, 2, -3, 3])
+    start = [0.74, -1.24]
+    assert path_xy(paths(at)[0])[0].tolist() == pytest.approx(start, abs=1e-6)
     assert len(path_xy(paths(at)[0])) == 31
     assert at.number_input(key="in_w1").value == start[0]
     assert at.number_input(key="in_w2").value == start[1]
-    assert (at.query_params["w1"], at.query_params["w2"]) == (
-        f"{start[0]:g}",
-        f"{start[1]:g}",
-    )
+    assert (at.query_params["w1"], at.query_params["w2"]) == ("0.74", "-1.24")
     # The internals go back to the new run's first step.
     assert at.slider(key="internals_step").value == 1
+
+
+@pytest.mark.parametrize(
+    "w1, w2, box",
+    [
+        (9.0, 0.0, [-4, 2, -3, 3]),  # beside the plot area
+        (float("nan"), 0.0, [-4, 2, -3, 3]),
+        (0.5, 0.5, [2, -4, -3, 3]),  # a box upside down
+        (0.5, 0.5, [-4, 2, -3]),
+        ("a", 0.5, [-4, 2, -3, 3]),
+        (2000.0, 0.0, [-4000, 4000, -3, 3]),  # beyond the start's limits
+    ],
+)
+def test_a_click_that_is_not_a_point_in_the_view_changes_nothing(w1, w2, box):
+    at = run(make_app(steps="30"))
+    before = path_xy(paths(at)[0]).tolist()
+    click_contour(at, w1, w2, box)
+    assert path_xy(paths(at)[0]).tolist() == before
+    assert at.number_input(key="in_w1").value == -2.0
+    assert not at.warning and not at.error
 
 
 # --- 3. optimizer internals ----------------------------------------------------
@@ -534,7 +552,7 @@ def axes_range(at: AppTest) -> tuple[list[float], list[float]]:
 def test_a_click_that_sets_the_start_keeps_the_view_where_it_is():
     at = run(make_app(steps="30"))
     before = axes_range(at)
-    select_point(at, "contour", 0.5, 0.5)
+    click_contour(at, 0.5, 0.5)
     assert path_xy(paths(at)[0])[0].tolist() == [0.5, 0.5]
     assert axes_range(at) == before
 

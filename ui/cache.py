@@ -10,6 +10,7 @@ import gc
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit import runtime
 
 from landscape import (
     curvature,
@@ -22,6 +23,7 @@ from landscape import (
 )
 from landscape.data import presets
 from landscape.data.dataset import Dataset
+from landscape.figures import backdrop
 from landscape.settings import Pin, run_config
 from ui.session import Key
 
@@ -107,6 +109,27 @@ def get_limits(source: Source, loss: str, pin: Pin) -> dict:
 @st.cache_data(max_entries=64, show_spinner=False)
 def get_surface(source: Source, loss: str, box: framing.Box) -> surface.Surface:
     return surface.loss_surface(get_dataset(source), loss, box[:2], box[2:], GRID)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_surface_png(source: Source, loss: str, box: framing.Box) -> bytes:
+    """The surface's picture (backdrop.surface_png: the playback's too)."""
+    return backdrop.surface_png(get_surface(source, loss, box))
+
+
+def surface_address(source: Source, loss: str, box: framing.Box) -> str:
+    """Where the page finds the surface's picture: Streamlit's media endpoint.
+
+    Served by address, not inside the chart, so that a change of path (a new
+    rate, a pin) does not send the surface again: the address stays the same
+    and the browser has it. The media manager keeps a file while a run of
+    the session registers it (coordinates are our own name for it); it has
+    no public API, hence the runtime call.
+    """
+    png = get_surface_png(source, loss, box)
+    return runtime.get_instance().media_file_mgr.add(
+        png, "image/png", "landscape-surface"
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -21,23 +21,26 @@ AXES_HELP = (
     "not grow; a run that leaves is marked where it leaves. Fit all: every "
     "path. Lock axes: keep this range while the start stays in it."
 )
-CLICK_GRID = 41  # points per side of the contour's invisible click grid
 
 
 def render_charts(
-    current, surf: Surface, data: Dataset, runs, theme, view_where, arrows, quadratic
+    current, surf: Surface, data: Dataset, runs, theme, view_where, overlays, picture
 ) -> None:
     """The chosen view; beside the contour and the 3D view, loss and data.
 
     view_where: where the view selector goes (classroom: the top row), or None.
+    overlays: the internals' arrows and local quadratic, for the contour.
+    picture: the surface picture's address, for the contour.
     """
+    arrows, quadratic = overlays
     classroom = view_where is not None
     view = render_selectors(view_where)
     said = " · ".join(summary.describe(r.label, r.trajectory) for r in runs)
     if view == "Playback":
         fig = animation.playback_figure(
-            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom]
-        )
+            surf, runs, data, theme, height=layout.PLAYBACK_HEIGHT[classroom],
+            picture=picture,
+        )  # fmt: skip
         st.plotly_chart(fig, key="playback", width="stretch")
         st.caption(f"Playback of every run, one step index for all views. {said}")
         panels.render_internals(current, runs, classroom, quadratic)
@@ -48,7 +51,7 @@ def render_charts(
             fig = figures.surface3d_figure(surf, runs, data.feature_names, theme)
             st.plotly_chart(fig, key="surface3d", width="stretch")
         else:
-            render_contour(surf, data, runs, theme, (arrows, quadratic), classroom)
+            render_contour(surf, data, runs, theme, overlays, classroom, picture)
         st.caption(f"Loss surface with every path. {said}")
         panels.render_internals(current, runs, classroom, quadratic)  # under the arrows
     with right:
@@ -89,8 +92,11 @@ def render_selectors(view_where) -> str:
     return view
 
 
-def render_contour(surf: Surface, data: Dataset, runs, theme, overlays, classroom):
-    """The contour; overlays: the internals' arrows and local quadratic."""
+def render_contour(
+    surf: Surface, data: Dataset, runs, theme, overlays, classroom, picture
+):
+    """The contour; overlays: the internals' arrows and local quadratic;
+    picture: the surface picture's address (cache.surface_address)."""
     arrows, quadratic = overlays
     fig = figures.contour_figure(
         surf,
@@ -98,18 +104,15 @@ def render_contour(surf: Surface, data: Dataset, runs, theme, overlays, classroo
         data.feature_names,
         theme,
         height=layout.CONTOUR_HEIGHT[classroom],
-        click_grid=CLICK_GRID if shown("start") else 0,
+        clickable=shown("start"),
+        picture=picture,
         arrows=arrows,
         quadratic=quadratic,
         equal=bool(st.session_state.get(Key.EQUAL)),
     )
-    st.plotly_chart(
-        fig,
-        key=Key.CONTOUR,
-        width="stretch",
-        on_select=_on_click,
-        selection_mode="points",
-    )
+    # A click reaches Python through the chart bridge (ui/drag.py), not
+    # through a selection: see there why.
+    st.plotly_chart(fig, key=Key.CONTOUR, width="stretch")
 
 
 def render_side(data: Dataset, runs, theme, height: int) -> None:
@@ -131,17 +134,6 @@ def render_side(data: Dataset, runs, theme, height: int) -> None:
         width="stretch",
     )
     st.caption(boundary_text(data, runs))
-
-
-def _on_click() -> None:
-    """A click on the contour's invisible grid starts the live run there."""
-    event = st.session_state.get(Key.CONTOUR) or {}
-    points = (event.get("selection") or {}).get("points") or []
-    if points:
-        st.session_state["in_w1"] = round(float(points[-1]["x"]), 3)
-        st.session_state["in_w2"] = round(float(points[-1]["y"]), 3)
-        st.session_state[Key.STEP] = 1
-        st.session_state[Key.CLICKED] = True  # the view stays where it is
 
 
 def boundary_text(data: Dataset, runs) -> str:
@@ -237,7 +229,10 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
         params = dict(current.params)
         arrows = tuple(teaching.arrows(live, current.optimizer, params, k, box))
         quadratic = local_quadratic(source, current.loss, live, k)
-        render_charts(current, surf, data, runs, theme, view_where, arrows, quadratic)
+        picture = cache.surface_address(source, current.loss, box)
+        render_charts(
+            current, surf, data, runs, theme, view_where, (arrows, quadratic), picture
+        )
         with above or st.container():
             render_divergence(current, source, runs)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]

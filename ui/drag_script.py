@@ -16,6 +16,9 @@ JS = r"""
 // working), and during a drag the live traces are hidden and redrawn on a
 // canvas laid over each chart's plot area, in the chart's own axis
 // coordinates (plotly.js's c2p), style and clip: about a millisecond.
+//
+// It also carries the contour's clicks to Python (trigger value "start"): the
+// point under the pointer and the view's box, in data units (p2d).
 
 const SLIDER = "Learning rate (log scale)";
 const PARTS = ["casing", "path", "ends", "loss", "fit"];
@@ -49,7 +52,7 @@ function layer(state, gd) {
   (gd._fullData || []).forEach((trace, i) => {
     const tag = trace.meta;
     if (trace.visible !== true) return;
-    if (tag && tag.run === state.data.live && PARTS.includes(tag.part)) {
+    if (tag && tag.slot === 0 && PARTS.includes(tag.part)) {
       live.push([i, trace, tag.part]);
     }
   });
@@ -132,7 +135,7 @@ function draw(gd, { canvas, live }, run) {
 }
 
 function swap(state, text, since) {
-  const stop = state.data && state.data.stops[text];
+  const stop = state.drag && state.drag.stops[text];
   if (!stop) return;
   const run = state.cache[text] || (state.cache[text] = unpack(stop));
   for (const gd of document.querySelectorAll(".js-plotly-plot")) {
@@ -154,35 +157,100 @@ function reset(state) {
   state.layers = new Map();
 }
 
-export default function ({ data }) {
+// A click on the contour's plot area: where, in data units, and the view.
+function clicked(state, gd, ev) {
+  const e = ev && ev.event, fl = gd._fullLayout;
+  const area = gd.querySelector('.nsewdrag[data-subplot="xy"]');
+  if (!state.clickable || !e || !fl || !area) return;
+  const r = area.getBoundingClientRect();
+  const px = e.clientX - r.left, py = e.clientY - r.top;
+  if (px < 0 || py < 0 || px > r.width || py > r.height) return;
+  const xr = fl.xaxis.range, yr = fl.yaxis.range;
+  state.clicks += 1;
+  state.trigger("start", { w1: fl.xaxis.p2d(px), w2: fl.yaxis.p2d(py),
+                           box: [xr[0], xr[1], yr[0], yr[1]] });
+}
+
+// The chart under a pointer press: if it is the contour, listen to its clicks.
+// Attached at the press (before plotly.js emits the click on release), as
+// Streamlit may draw the chart after this component renders.
+function hook(state, e) {
+  const gd = e.target && e.target.closest && e.target.closest(".js-plotly-plot");
+  if (!gd || gd.landscapeClicks || !gd.on) return;
+  const surface = (gd._fullData || []).some(
+    (t) => t.meta && t.meta.part === "surface");
+  if (!surface) return;
+  gd.landscapeClicks = true;
+  gd.on("plotly_click", (ev) => clicked(state, gd, ev));
+}
+
+// The slider's text where it stands now.
+function sliderText() {
+  const el = document.querySelector(`[aria-label="${SLIDER}"][aria-valuetext]`);
+  return el ? el.getAttribute("aria-valuetext") : null;
+}
+
+// A run of the script ended: the charts now show the committed rate.
+function settled(state) {
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    reset(state);
+    state.shown = state.committed = sliderText();
+  }));
+}
+
+function watch(state) {
+  document.addEventListener("pointermove", (e) => { state.lastMove = e.timeStamp; },
+    { capture: true, passive: true });
+  document.addEventListener("pointerdown", (e) => hook(state, e),
+    { capture: true, passive: true });
+  // Released where it was committed: no run follows, so undo the overlay now.
+  const release = () => setTimeout(() => {
+    if (state.layers.size && sliderText() === state.committed) settled(state);
+  }, 0);
+  document.addEventListener("pointerup", release, { capture: true, passive: true });
+  document.addEventListener("keyup", release, { capture: true, passive: true });
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target;
+      if (r.attributeName === "data-test-script-state") {
+        if (el.getAttribute("data-test-script-state") === "notRunning") settled(state);
+        continue;
+      }
+      if (el.getAttribute("aria-label") !== SLIDER) continue;
+      // Timed from the pointer move that caused it (a key press: from now).
+      const text = el.getAttribute("aria-valuetext");
+      if (text === state.shown) continue; // React sets it twice per move
+      const now = performance.now();
+      const since = now - state.lastMove < 100 ? state.lastMove : now;
+      swap(state, text, since);
+    }
+  }).observe(document.body, {
+    subtree: true, attributes: true,
+    attributeFilter: ["aria-valuetext", "data-test-script-state"],
+  });
+}
+
+export default function ({ data, setTriggerValue }) {
   const state = window.landscapeDrag || (window.landscapeDrag = {
     times: [], swaps: 0, cache: {}, layers: new Map(), lastMove: 0, shown: null,
+    committed: null, clicks: 0,
   });
-  if (JSON.stringify(state.data) !== JSON.stringify(data)) {
+  state.trigger = setTriggerValue;
+  state.clickable = Boolean(data && data.clickable);
+  // The family changes with the data, loss, start, steps or optimizer, never
+  // with the committed rate: then this runs again with new stops.
+  const drag = (data && data.drag) || null;
+  const same = state.drag === drag ||
+    (state.drag && drag && JSON.stringify(state.drag) === JSON.stringify(drag));
+  if (!same) {
     reset(state);
-    // The slider re-renders at the committed stop after a rerun: not a drag.
-    state.shown = data.current;
-    state.data = data;
+    state.drag = drag;
     state.cache = {};
+    state.shown = state.committed = sliderText();
   }
-  if (!state.observer) {
-    document.addEventListener("pointermove", (e) => { state.lastMove = e.timeStamp; },
-      { capture: true, passive: true });
-    state.observer = new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target;
-        if (el.getAttribute("aria-label") !== SLIDER) continue;
-        // Timed from the pointer move that caused it (a key press: from now).
-        const text = el.getAttribute("aria-valuetext");
-        if (text === state.shown) continue; // React sets it twice per move
-        const now = performance.now();
-        const since = now - state.lastMove < 100 ? state.lastMove : now;
-        swap(state, text, since);
-      }
-    });
-    state.observer.observe(document.body, {
-      subtree: true, attributes: true, attributeFilter: ["aria-valuetext"],
-    });
+  if (!state.watching) {
+    state.watching = true;
+    watch(state);
   }
 }
 """

@@ -70,7 +70,7 @@ def main() -> None:
         teaching.render_lesson_link(query)
     shown_runs = runs.collect_runs(current, source)
     surf = charts.render_views(current, source, data, shown_runs, slots.view)
-    drag.render_drag(current, source, shown_runs)
+    drag.render_bridge(current, source, shown_runs, clickable=shown("start"))
     if classroom:  # under the charts: the first screen is for the charts
         teaching.render_lesson_text()
     panels.render_panels(current, source, data, shown_runs, surf, classroom)

@@ -35,7 +35,8 @@ class Key(StrEnum):
     LINEUP = "lineup"  # the optimizers chosen for the line-up
     NOTICE = "notice"  # what the last sweep or line-up did to the pins
     VIEW = "view"  # Contour, Playback or 3D surface
-    CONTOUR = "contour"  # the contour chart: its click selection
+    CONTOUR = "contour"  # the contour chart
+    BRIDGE = "bridge"  # the chart bridge (ui/drag.py): drag family, clicks
     AUTO_RANGE = "auto_range"
     AXES = "axes"  # frame the runs that settle, fit all, or lock the axes
     FRAME = "frame"  # the last axis range drawn

@@ -110,10 +110,12 @@ def _fit_y(data: Dataset, w: np.ndarray, xs: np.ndarray) -> np.ndarray:
     return fit.boundary_y(data, w, xs)
 
 
-def _static(fig, surface: Surface, runs, data: Dataset, theme: Theme) -> None:
+def _static(
+    fig, surface: Surface, runs, data: Dataset, theme: Theme, picture: str | None
+) -> None:
     # The surface is a picture under the plot (see backdrop.py: an animation
     # frame would remove a contour trace); the minimum marker stays a trace.
-    fig.add_layout_image(backdrop.surface_image(surface))
+    fig.add_layout_image(backdrop.surface_image(surface, source=picture))
     contour = contour_figure(surface, [], data.feature_names, theme)
     for trace in contour.data:
         if trace.type != "contour":
@@ -155,6 +157,7 @@ def playback_figure(
     theme: Theme = SCREEN,
     height: int = 700,
     max_frames: int = MAX_FRAMES,
+    picture: str | None = None,
 ) -> go.Figure:
     """Contour, loss per step and data on one timeline, with play, pause and scrub.
 
@@ -170,6 +173,7 @@ def playback_figure(
         theme: SCREEN or CLASSROOM.
         height: pixels.
         max_frames: long runs are thinned to about this many frames.
+        picture: where the browser finds the surface's picture; None embeds it.
     """
     top, bottom = margins(theme)
     # Between the right-hand panels: the loss panel's ticks, then the data
@@ -184,7 +188,7 @@ def playback_figure(
         specs=[[{"rowspan": 2}, {}], [None, {}]],
         subplot_titles=("Loss surface", "Loss per step", "Data and boundary"),
     )
-    _static(fig, surface, runs, data, theme)
+    _static(fig, surface, runs, data, theme, picture)
     steps = frame_steps(runs, max_frames)
     xs, x_range, y_range = _data_range(data)
     moving = _add_moving(fig, runs, data, xs, theme)

@@ -71,10 +71,19 @@ def surface_png(surface: Surface, factor: int = UPSAMPLE) -> bytes:
     return out.getvalue()
 
 
-def surface_image(surface: Surface, xref: str = "x", yref: str = "y") -> dict:
-    """A Plotly layout image that covers the surface's own (w1, w2) box."""
+def surface_image(
+    surface: Surface, xref: str = "x", yref: str = "y", source: str | None = None
+) -> dict:
+    """A Plotly layout image that covers the surface's own (w1, w2) box.
+
+    source: where the browser finds surface_png(surface) (the app serves it
+    once, so a change of path does not send it again); None embeds it.
+    """
     w1, w2 = surface.w1, surface.w2
-    source = "data:image/png;base64," + base64.b64encode(surface_png(surface)).decode()
+    if source is None:
+        source = (
+            "data:image/png;base64," + base64.b64encode(surface_png(surface)).decode()
+        )
     return dict(
         source=source,
         xref=xref,

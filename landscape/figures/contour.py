@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from landscape.figures import overlays
+from landscape.figures import backdrop, overlays
 from landscape.figures.overlays import Arrow
 from landscape.figures.theme import (
     MAX_MARKERS,
@@ -82,13 +82,66 @@ def _path_traces(run: RunView, theme: Theme) -> list[go.Scatter]:
     return [overlays.path_casing(run, theme), path, ends]
 
 
-def _contour(surface: Surface, theme: Theme) -> go.Contour:
-    return loss_contour(surface.w1, surface.w2, surface.loss, theme)
+CLICK_HINT = "click to start here<br>w1 %{x:.3f}<br>w2 %{y:.3f}<extra></extra>"
+
+
+def _colorbar(tickvals, ticktext, theme: Theme) -> dict:
+    return dict(
+        title=dict(text="loss"),
+        tickvals=tickvals,
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick),
+    )
+
+
+KEY_CELLS = 24  # the invisible key's cells per side: its hover label sits on the cell
+
+
+def _surface_key(surface: Surface, theme: Theme, clickable: bool) -> go.Heatmap:
+    """With the surface as a picture: invisible cells over its whole box,
+    which carry the colour bar (the picture's colours, in loss units) and, if
+    clickable, the hover that invites a click (plotly.js reports clicks only
+    on a trace under the pointer, and puts its label on the cell's centre:
+    one cell put it in the middle of the chart, so 24 x 24 small ones)."""
+    z, tickvals, ticktext = log_levels(surface.loss)
+    w1, w2 = surface.w1, surface.w2
+    hover = (
+        dict(hovertemplate="click to start here<extra></extra>")
+        if clickable
+        else dict(hoverinfo="skip")
+    )
+    return go.Heatmap(
+        # KEY_CELLS + 1 edges per axis: the cells cover the box exactly.
+        x=np.linspace(w1[0], w1[-1], KEY_CELLS + 1, dtype=np.float32),
+        y=np.linspace(w2[0], w2[-1], KEY_CELLS + 1, dtype=np.float32),
+        z=np.zeros((KEY_CELLS, KEY_CELLS), dtype=np.uint8),
+        zmin=float(z.min()),
+        zmax=float(z.max()),
+        colorscale=SURFACE_SCALE,
+        opacity=0,
+        colorbar=_colorbar(tickvals, ticktext, theme),
+        name="loss surface",
+        meta={"part": "surface"},
+        **hover,
+    )
+
+
+def _contour(surface: Surface, theme: Theme, clickable: bool = False) -> go.Contour:
+    """The surface on log-spaced levels, its colour bar in loss units.
+
+    clickable: hovering says "click to start here" (the page's chart bridge
+    turns the click into a start); otherwise the surface takes no hover.
+    """
+    trace = loss_contour(surface.w1, surface.w2, surface.loss, theme)
+    trace.update(meta={"part": "surface"})
+    if clickable:
+        trace.update(hovertemplate=CLICK_HINT, hoverinfo=None)
+    return trace
 
 
 def loss_contour(x: np.ndarray, y: np.ndarray, loss: np.ndarray, theme: Theme):
     """A loss grid (len(y), len(x)) on log-spaced levels, its colour bar in
-    loss units: go.Contour."""
+    loss units, taking no hover: go.Contour."""
     z, tickvals, ticktext = log_levels(loss)
     return go.Contour(
         x=x,
@@ -100,12 +153,7 @@ def loss_contour(x: np.ndarray, y: np.ndarray, loss: np.ndarray, theme: Theme):
         # Smoothed level lines: on a plateau (MSE on a sigmoid) the 151-point
         # grid's straight segments showed as jagged steps.
         line=dict(width=0.5, smoothing=1.0),
-        colorbar=dict(
-            title=dict(text="loss"),
-            tickvals=tickvals,
-            ticktext=ticktext,
-            tickfont=dict(size=theme.tick),
-        ),
+        colorbar=_colorbar(tickvals, ticktext, theme),
         hoverinfo="skip",
         name="loss surface",
     )
@@ -135,7 +183,8 @@ def contour_figure(
     feature_names: tuple[str, str],
     theme: Theme = SCREEN,
     height: int = 620,
-    click_grid: int = 0,
+    clickable: bool = False,
+    picture: str | None = None,
     arrows: tuple[Arrow, ...] = (),
     equal: bool = False,
     quadratic: tuple | None = None,
@@ -148,22 +197,32 @@ def contour_figure(
         feature_names: the inputs w1 and w2 multiply, for the axis titles.
         theme: SCREEN or CLASSROOM.
         height: pixels.
-        click_grid: if > 0, an invisible click_grid^2 lattice of points over the
-            contour, so that a click anywhere selects a start (Plotly's contour
-            traces emit no clicks of their own).
+        clickable: the surface's hover invites a click to start there (the
+            click itself reaches Python through ui/drag.py's bridge).
+        picture: if given, the surface is drawn as its picture
+            (backdrop.surface_png, the playback's), found at this address,
+            and not as a contour trace: the page serves it once, so a new path
+            does not send the surface again (a contour trace's 151 x 151
+            values were ~120 KB of every change).
         arrows: arrows to draw on top, e.g. an optimizer step's internals.
         equal: one unit of w1 as long as one of w2, so the gradient is seen at
             right angles to the contours.
         quadratic: (point (2,), Hessian (2, 2)): the local quadratic's ellipse
             and eigen-axes at that point.
     """
-    fig = go.Figure(_contour(surface, theme))
+    if picture is None:
+        fig = go.Figure(_contour(surface, theme, clickable))
+    else:
+        fig = go.Figure(_surface_key(surface, theme, clickable))
+        fig.add_layout_image(backdrop.surface_image(surface, source=picture))
+        # plotly.js draws grid lines over a layout image (a contour trace
+        # covered them): the picture has its own level lines.
+        fig.update_xaxes(showgrid=False, zeroline=False)
+        fig.update_yaxes(showgrid=False, zeroline=False)
     fig.add_trace(_minimum(surface, theme))
     for run in runs:
         for trace in _path_traces(run, theme):
             fig.add_trace(trace)
-    if click_grid:  # last, so the path traces keep their indices
-        fig.add_trace(overlays.click_grid(surface, click_grid))
     for i, arrow in enumerate(arrows):
         overlays.add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
     overlays.add_exits(fig, surface, runs, theme)

@@ -59,24 +59,6 @@ def add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> Non
     )
 
 
-def click_grid(surface: Surface, n: int) -> go.Scatter:
-    """An invisible n x n lattice of points over the surface's ranges: a click
-    anywhere selects one (Plotly's contour traces emit no clicks of their own)."""
-    g1 = np.linspace(surface.w1[0], surface.w1[-1], n, dtype=np.float32)
-    g2 = np.linspace(surface.w2[0], surface.w2[-1], n, dtype=np.float32)
-    m1, m2 = np.meshgrid(g1, g2)
-    return go.Scatter(
-        x=m1.ravel(),
-        y=m2.ravel(),
-        mode="markers",
-        name="click to start here",
-        marker=dict(size=10, opacity=0),
-        showlegend=False,
-        hovertemplate="click to start here<br>w1 %{x:.2f}<br>w2 %{y:.2f}"
-        "<extra></extra>",
-    )
-
-
 def add_exits(fig: go.Figure, surface: Surface, runs, theme: Theme) -> None:
     """Mark each run that leaves the drawn surface where it leaves, with its step.
 

@@ -245,7 +245,9 @@ def log_levels(loss: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
 
 
 def part(run: RunView, name: str) -> dict:
-    """A trace's tag, Plotly's free `meta` field: whose run it draws and which
-    part ("casing", "path", "ends", "loss", "fit"). The browser's drag bridge
-    (ui/drag.py) finds the live run's traces by it."""
-    return {"run": run.label, "part": name}
+    """A trace's tag, Plotly's free `meta` field: whose run it draws (its style
+    slot: the live run is 0) and which part ("casing", "path", "ends", "loss",
+    "fit"). The browser's drag bridge (ui/drag.py) finds the live run's traces
+    by it; by slot, not label, so that its payload does not change with the
+    committed rate (and is not sent again for each)."""
+    return {"slot": run.slot, "part": name}

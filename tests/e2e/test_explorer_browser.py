@@ -7,6 +7,9 @@ import urllib.parse
 import pytest
 
 from landscape.browser import wait_for_charts, wait_idle
+from landscape.data.presets import make_dataset
+from landscape.figures import backdrop
+from landscape.surface import loss_surface
 
 pytestmark = pytest.mark.e2e
 
@@ -35,13 +38,25 @@ def test_page_draws_the_contour_and_the_live_path(page, server):
     page.goto(server)
     wait_for_charts(page, 3)
     traces = contour_traces(page)
-    assert traces[0]["type"] == "contour"
+    assert traces[0]["name"] == "loss surface"  # its colour bar and click target
     live = traces[LIVE]
     assert live["name"].endswith("(live)")
     assert len(live["x"]) == 101  # the default 100 steps
     assert (live["x"][0], live["y"][0]) == (-2.0, 2.0)
-    # The SVG really holds the drawn contour and path.
-    assert page.locator(".js-plotly-plot .contourlayer path").count() > 10
+    # The SVG really holds the surface's picture and the path; the picture the
+    # browser got is the engine's surface over the axes' box.
+    href = page.evaluate(
+        """() => { const g = document.querySelector('.js-plotly-plot');
+            const L = g._fullLayout;
+            return {href: g.querySelector('.imagelayer image')
+                        .getAttribute('href'),
+                    x: L.xaxis.range, y: L.yaxis.range}; }"""
+    )
+    got = page.request.get(urllib.parse.urljoin(server + "/", href["href"]))
+    assert got.ok and got.headers["content-type"] == "image/png"
+    data = make_dataset("overlap", 200, None, 0)
+    surf = loss_surface(data, "cross_entropy", tuple(href["x"]), tuple(href["y"]), 151)
+    assert got.body() == backdrop.surface_png(surf)
     assert page.locator(".js-plotly-plot .scatterlayer .js-line").count() >= 1
 
 

@@ -62,9 +62,13 @@ async def _recover(page, out: UploadPage, sockets: list[float], killed_at: float
     box = page.get_by_label("Exact learning rate")
     await box.fill(f"{typed:g}")
     await box.press("Enter")
+    # Until the page has settled on the fallback: the message shown, the URL
+    # no longer naming the lost upload (the reconnect takes more than one run,
+    # and the first can still carry the old query: read there, the check
+    # below failed on a page that was still on its way).
     await page.wait_for_function(
         f"() => ({FAILED}) || (document.body.innerText.includes({LOST!r}) "
-        f"&& ({LIVE})() && {IDLE})",
+        f"&& !location.search.includes('dataset=upload') && ({LIVE})() && {IDLE})",
         timeout=TIMEOUT,
     )
     out.recovery_s = time.monotonic() - killed_at
@@ -77,7 +81,8 @@ async def _recover(page, out: UploadPage, sockets: list[float], killed_at: float
     before = replace(out.settings, dataset="overlap", seed=0, lr=s.lr)
     if s != before or s.lr not in (out.settings.lr, typed):
         out.errors.append(f"upload page came back with {s}, not {before}")
-    out.path = (s, *got.live_path())
+    else:  # its path is checked against the engine with the others'
+        out.path = (s, *got.live_path())
 
 
 async def upload_page(url: str, out: UploadPage, killed: asyncio.Event,

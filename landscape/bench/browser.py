@@ -93,6 +93,16 @@ def _open(browser, url: str, charts: int) -> tuple[object, Frames, float]:
     return page, frames, time.perf_counter() - start
 
 
+def _cold_load(browser, url: str, charts: int, times: int = 3) -> float:
+    """The median of `times` loads of url, each in a fresh context: seconds."""
+    loads = []
+    for _ in range(times):
+        page, _, seconds = _open(browser, url, charts)
+        loads.append(seconds)
+        page.context.close()
+    return round(statistics.median(loads), 2)
+
+
 def _commits(page, frames: Frames) -> tuple[list[float], list[int]]:
     """Arrow-key changes of the slider: (ms each, bytes each).
 
@@ -142,11 +152,7 @@ def _first_load(browser) -> dict:
 def _app(browser, url: str) -> dict:
     page, frames, _ = _open(browser, url + QUERY, 3)
     first_page = frames.take()
-    loads = []
-    for _ in range(3):
-        other, _, seconds = _open(browser, url + QUERY, 3)
-        loads.append(seconds)
-        other.context.close()
+    cold = _cold_load(browser, url + QUERY, 3)
     times, sizes = _commits(page, frames)
     # One drag across the stops, timed by the bridge itself per input event.
     page.evaluate("window.bench.runs = 0; window.landscapeDrag.times = []")
@@ -159,7 +165,7 @@ def _app(browser, url: str) -> dict:
     page.context.close()
     return {
         "first_page_bytes": first_page,
-        "cold_load_s_median": round(statistics.median(loads), 2),
+        "cold_load_s_median": cold,
         "commit_ms_median": round(statistics.median(times), 1),
         "commit_ms_all": [round(t) for t in times],
         "commit_bytes_median": int(statistics.median(sizes)),
@@ -175,16 +181,12 @@ def _floor(browser) -> dict:
     with streamlit_server(script="scripts/bare_page.py") as (url, _):
         page, frames, _ = _open(browser, url, 1)
         first_page = frames.take()
-        loads = []
-        for _ in range(3):
-            other, _, seconds = _open(browser, url, 1)
-            loads.append(seconds)
-            other.context.close()
+        cold = _cold_load(browser, url, 1)
         times, sizes = _commits(page, frames)
         page.context.close()
     return {
         "first_page_bytes": first_page,
-        "cold_load_s_median": round(statistics.median(loads), 2),
+        "cold_load_s_median": cold,
         "commit_ms_median": round(statistics.median(times), 1),
         "commit_bytes_median": int(statistics.median(sizes)),
     }

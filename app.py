@@ -1,7 +1,7 @@
 """landscape: watch TensorFlow's optimizers move over the true loss surface.
 
-The page, top to bottom; each part lives in ui/ (Streamlit) and computes
-through landscape/ (no Streamlit).
+Two pages, each in ui/ (Streamlit) computing through landscape/ (no Streamlit):
+the two-weight explorer (ui/explorer.py) and the small network (ui/network/).
 """
 
 from __future__ import annotations
@@ -18,89 +18,17 @@ if "landscape.trainer" not in sys.modules:
         "Starting TensorFlow and compiling the first runs: about 10 s, once per server."
     )
 
-from ui import (  # noqa: E402
-    admission,
-    cache,
-    charts,
-    compare,
-    controls,
-    drag,
-    layout,
-    panels,
-    runs,
-    session,
-    teaching,
+from ui import admission, cache  # noqa: E402
+
+# Each page is a script in ui/pages/ (so AppTest can switch to it), calling
+# its main() in ui/.
+pages = st.navigation(
+    [
+        st.Page("ui/pages/two_weights.py", title="Two weights", default=True),
+        st.Page("ui/pages/network.py", title="Small network", url_path="network"),
+    ]
 )
-from ui.session import Key, md, shown  # noqa: E402
-
-TAGLINE = (
-    "**landscape** · how TensorFlow's optimizers move over the true loss "
-    "surface of a two-weight model"
-)
-
-
-def render_header(classroom: bool) -> layout.Slots:
-    """Page settings, URL warnings and CSS; the tagline and the classroom switch.
-    Returns where the essential controls go."""
-    st.set_page_config(
-        page_title="landscape",
-        page_icon="⛰️",
-        layout="wide",
-        initial_sidebar_state="collapsed" if classroom else "auto",
-    )
-    for warning in st.session_state[Key.URL_WARNINGS]:
-        st.warning(md(warning))
-    layout.page_css(classroom)
-    # plotly.js's play, pause and speed buttons and its slider re-reject the
-    # promise of an animation they interrupt (updatemenus' executeAPICommand),
-    # with no reason: an "Uncaught (in promise) undefined" on every Pause while
-    # playing. It is plotly.js's design and harmless; mark exactly those as
-    # handled so that the console shows only real errors.
-    st.html(
-        "<script>if (!window.landscapeQuiet) { window.landscapeQuiet = true;"
-        "window.addEventListener('unhandledrejection', e => {"
-        "if (e.reason === undefined) e.preventDefault(); }); }</script>",
-        unsafe_allow_javascript=True,
-    )
-    slots = layout.top_row(classroom)
-    toggle = slots.toggle
-    if not classroom:
-        head = st.columns([6, 1])
-        head[0].markdown(TAGLINE)
-        toggle = head[1]
-    if shown("classroom"):
-        toggle.toggle(
-            "Classroom",
-            key=Key.CLASSROOM,
-            help="Large type, thick lines, only the essential controls",
-        )
-    return slots
-
-
-def main() -> None:
-    starting.empty()
-    session.init_session()
-    classroom = bool(st.session_state.get(Key.CLASSROOM))
-    slots = render_header(classroom)
-    current, source, data = controls.render_controls(slots)
-    if not classroom:
-        teaching.render_lesson_text()
-        compare.render_run_controls(current, source)
-        runs.render_notice()
-    # Before the slow part, so that a shared link is always current.
-    query = session.sync_url(current, uploaded=bool(source.upload))
-    if not classroom:
-        teaching.render_lesson_link(query)
-    shown_runs = runs.collect_runs(current, source)
-    surf = charts.render_views(current, source, data, shown_runs, slots.view)
-    drag.render_bridge(current, source, shown_runs, clickable=shown("start"))
-    if classroom:  # under the charts: the first screen is for the charts
-        teaching.render_lesson_text()
-    panels.render_panels(current, source, data, shown_runs, surf, classroom)
-    if not classroom:
-        runs.render_pin_list(current)
-
-
-with admission.run_slot():
-    main()
+starting.empty()
+with admission.run_slot():  # at most one computing run per core (ui/admission.py)
+    pages.run()
 cache.freeze_heap()

@@ -59,9 +59,14 @@ def _hypers(optimizer: str, query: Query, warnings: list[str]) -> tuple:
 
 
 def _values(query: Query, warnings: list[str]) -> dict[str, object]:
-    """Each setting the query gives validly; the rest warn and keep their default."""
+    return read_rows(SETTINGS, query, warnings)
+
+
+def read_rows(rows, query: Query, warnings: list[str]) -> dict[str, object]:
+    """Each setting of rows that the query gives validly; the rest warn and
+    keep their default (warnings gets one line each)."""
     values = {}
-    for s in SETTINGS:
+    for s in rows:
         given = query.get(s.name)
         if not given:
             continue

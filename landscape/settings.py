@@ -116,20 +116,21 @@ class Setting:
         return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _choice(name: str, default: str, choices, **kw) -> Setting:
+def choice(name: str, default: str, choices, **kw) -> Setting:
+    """A setting that takes one of `choices`."""
     return Setting(name, "choice", default, choices=tuple(choices), **kw)
 
 
 SETTINGS: tuple[Setting, ...] = (
     # overlap, not blobs: separable classes put the minimum at infinity, and the
     # first screen should show a valley with its minimum in view.
-    _choice("dataset", "overlap", [*PRESETS, UPLOAD], widget="in_dataset",
+    choice("dataset", "overlap", [*PRESETS, UPLOAD], widget="in_dataset",
             describe=f"one of {', '.join(PRESETS)}"),
     Setting("samples", "int", 200, *SAMPLES_RANGE, widget="in_samples"),
     Setting("noise", "float", None, *NOISE_RANGE, optional=True, widget="in_noise"),
     Setting("seed", "int", 0, *SEED_RANGE, widget="in_seed"),
-    _choice("loss", "cross_entropy", LOSSES, widget="in_loss"),
-    _choice("optimizer", "sgd", optimizers.REGISTRY, per_run=True,
+    choice("loss", "cross_entropy", LOSSES, widget="in_loss"),
+    choice("optimizer", "sgd", optimizers.REGISTRY, per_run=True,
             widget="in_optimizer", describe="an optimizer key"),
     Setting("lr", "float", 0.1, APP_MIN_LR, LR_RANGE[1], per_run=True,
             widget="lr_box"),
@@ -138,7 +139,7 @@ SETTINGS: tuple[Setting, ...] = (
             widget="in_w1"),
     Setting("w2", "float", 2.0, -START_LIMIT, START_LIMIT, per_run=True,
             widget="in_w2"),
-    _choice("schedule", "constant", SCHEDULES, per_run=True, widget="in_schedule"),
+    choice("schedule", "constant", SCHEDULES, per_run=True, widget="in_schedule"),
     Setting("batch", "int", None, 1, MAX_BATCH, optional=True, per_run=True,
             widget="in_batch",
             describe=FULL_BATCH),

@@ -63,13 +63,15 @@ class Fault:
     recovered: list[tuple] = field(default_factory=list)  # (who, s, name, xy)
 
 
-async def _reconnect(url: str, query: str, cookie: str, who: int, steps, k: int,
+async def _reconnect(url: str, old: StreamSession, who: int, steps, k: int,
                      rec: Record, fault: Fault, dropped: float):  # fmt: skip
-    """Back through the balancer, from the URL; the page checked, the session open."""
+    """Back through the balancer with the old session's URL, cookie and page, as
+    Streamlit's frontend reconnects; the page checked, the session open."""
     deadline = dropped + RECONNECT_S
+    query, back = old.query, {"cookie": old.cookie, "page_hash": old.page_hash}
     while True:
         try:
-            session = await StreamSession(url, query, cookie=cookie).__aenter__()
+            session = await StreamSession(url, query, **back).__aenter__()
             page = await session.rerun()
             break
         except (ConnectionClosed, InvalidHandshake, OSError) as e:
@@ -136,8 +138,7 @@ async def _recover(error, url, session, who, steps, k, values, rec, fault):
         raise RuntimeError("dropped, but its replica was not killed") from error
     fault.dropped.add(who)
     for attempt in range(3):
-        session = await _reconnect(url, session.query, session.cookie, who, steps, k,
-                                   rec, fault, dropped)  # fmt: skip
+        session = await _reconnect(url, session, who, steps, k, rec, fault, dropped)
         try:
             return session, await session.rerun(values)
         except (ConnectionClosed, OSError):

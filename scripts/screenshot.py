@@ -1,7 +1,8 @@
 """Regenerate the README's screenshots from the real app in headless Chromium.
 
-Usage: python scripts/screenshot.py          # docs/explorer.png and docs/classroom.png
+Usage: python scripts/screenshot.py     # docs/explorer.png, classroom.png, network.png
        python scripts/screenshot.py --out F.png [--size 1280x720] [--query "lr=0.1"]
+                                    [--page network]
 Without --url it starts the app (ui.serve) on a free port and stops it after.
 """
 
@@ -24,10 +25,21 @@ SWEEP = "&".join(
 )
 # The first lesson, in classroom mode, as a projector shows it.
 CLASSROOM = "classroom=1&" + link(BY_KEY["learning_rate"])
-# name: (query, size)
-SHOTS = {"explorer.png": (SWEEP, "1600x1000"), "classroom.png": (CLASSROOM, "1280x720")}
-# Charts on the page: the explorer's contour, loss and data; classroom's playback.
-CHARTS = {"explorer.png": 3, "classroom.png": 1}
+# The small network on the spiral, two hidden layers, with an SGD run pinned.
+NETWORK = (
+    "dataset=spiral&layers=2&units=12&units2=8&optimizer=adam&lr=0.02&steps=800"
+    "&pin=sgd,lr=1,steps=800"
+)
+# name: (page, query, size)
+SHOTS = {
+    "explorer.png": ("", SWEEP, "1600x1000"),
+    "classroom.png": ("", CLASSROOM, "1280x720"),
+    "network.png": ("network", NETWORK, "1600x1000"),
+}
+# Charts each page draws: the explorer's contour, loss and data; the network's
+# four. Classroom shows one, the playback.
+PAGE_CHARTS = {"": 3, "network": 4}
+CHARTS = {"classroom.png": 1}
 
 
 def shoot(url: str, out: Path, width: int, height: int, charts: int = 1) -> None:
@@ -46,18 +58,19 @@ def main() -> None:
     ap.add_argument("--out", help="one picture; without it, every README picture")
     ap.add_argument("--size", default="1600x1000")
     ap.add_argument("--query", default=SWEEP)
+    ap.add_argument("--page", default="", choices=sorted(PAGE_CHARTS))
     args = ap.parse_args()
     shots = (
-        {args.out: (args.query, args.size)}
+        {args.out: (args.page, args.query, args.size)}
         if args.out
         else {str(ROOT / "docs" / name): spec for name, spec in SHOTS.items()}
     )
     with contextlib.ExitStack() as stack:
         base = args.url or stack.enter_context(streamlit_server())[0]
-        for out, (query, size) in shots.items():
+        for out, (page, query, size) in shots.items():
             width, height = (int(v) for v in size.split("x"))
-            charts = CHARTS.get(Path(out).name, 1)
-            shoot(f"{base}/?{query}", Path(out), width, height, charts)
+            charts = CHARTS.get(Path(out).name, PAGE_CHARTS[page])
+            shoot(f"{base}/{page}?{query}", Path(out), width, height, charts)
             print(out)
 
 

@@ -3,13 +3,21 @@
 The browser talks to `streamlit run` over one websocket, /_stcore/stream, with
 the subprotocol "streamlit" (its second entry would carry an XSRF token, which
 only matters for auth cookies). The browser sends BackMsg protobufs; the one
-that matters here is `rerun_script`, a ClientState with the page's query string
-and the widgets' values. The server answers with ForwardMsg protobufs: deltas
-(one per element, widgets carrying their ids) and finally `script_finished`.
+that matters here is `rerun_script`, a ClientState with the page's query string,
+the widgets' values and the page's script hash. The server answers with
+ForwardMsg protobufs: deltas (one per element, widgets carrying their ids) and
+finally `script_finished`.
+
+Under st.navigation the page hash is the one the server's `navigation` message
+named (the page that ran; `new_session` names app.py's, the main script's).
+Chromium sends it with every rerun after the first. A rerun without it asks for
+the default page, which Streamlit treats as a page switch when another page's
+hash ran last: it drops every widget value the rerun does not carry.
 
 A widget's id ends with "-<key>" for keyed widgets, so a value is sent as
 WidgetState(id=..., double_value / string_value / bool_value). Widgets not sent
-keep their previous values, as they do when the browser sends them all.
+keep their previous values on a rerun of the same page, as they do when the
+browser sends them all (Chromium sends every widget of the page).
 """
 
 from __future__ import annotations
@@ -75,9 +83,10 @@ class StreamSession:
     """One browser-less session; use `async with StreamSession(url) as s`."""
 
     def __init__(self, url: str, query: str = "", timeout: float = 300.0,
-                 cookie: str = ""):  # fmt: skip
+                 cookie: str = "", page_hash: str = ""):  # fmt: skip
         self.ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.query, self.timeout, self.cookie = query, timeout, cookie
+        self.page_hash = page_hash  # the page the server last ran, as the browser
         self.ids: dict[str, tuple[str, str]] = {}  # key -> (element type, id)
         self.ws = None
 
@@ -107,6 +116,7 @@ class StreamSession:
         """Send a rerun with the query string and these widget values by key."""
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
+        msg.rerun_script.page_script_hash = self.page_hash
         for key, value in (values or {}).items():
             kind, element_id = self.ids[key]
             state = msg.rerun_script.widget_states.widgets.add()
@@ -132,6 +142,8 @@ class StreamSession:
                 kind = fm.WhichOneof("type")
                 if kind == "script_finished":
                     page.status = fm.script_finished
+                elif kind == "navigation":
+                    self.page_hash = fm.navigation.page_script_hash
                 elif kind == "page_info_changed":
                     page.query = fm.page_info_changed.query_string
                     self.query = page.query  # as the browser's address bar

@@ -14,7 +14,7 @@ from tests.helpers import ROOT, make_app, run, texts
 # app.py's own path) and never sees a request.
 SERVED = [
     ROOT / "app.py",
-    *sorted(p for p in (ROOT / "ui").glob("*.py") if p.name != "serve.py"),
+    *sorted(p for p in (ROOT / "ui").rglob("*.py") if p.name != "serve.py"),
 ]
 ENGINE = sorted((ROOT / "landscape").rglob("*.py"))  # figures/ too
 

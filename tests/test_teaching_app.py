@@ -289,6 +289,19 @@ def test_internals_show_the_chosen_step_with_its_numbers_and_arrows():
     assert expander.label == "Optimizer internals: one step, by the numbers"
 
 
+def test_a_one_step_run_explains_its_step_without_a_slider():
+    # A slider from 1 to 1 raised StreamlitInvalidMinMaxError: the page showed
+    # "This app has encountered an error" for the valid link steps=1.
+    at = run(make_app(steps="1"))
+    assert not [s for s in at.slider if s.key == "internals_step"]
+    xy = path_xy(paths(at)[0])
+    assert len(xy) == 2
+    w, g = np.array(internals_table(at)["w"]), np.array(internals_table(at)["g"])
+    np.testing.assert_allclose(w, xy[0], rtol=1e-5)
+    np.testing.assert_allclose(w - 0.1 * g, xy[1], rtol=1e-4)  # sgd, lr 0.1
+    assert any(m.value.startswith("**Step 1 with its numbers**") for m in at.markdown)
+
+
 # --- 4. the TensorFlow code ----------------------------------------------------
 def test_the_tensorflow_code_is_the_courses_call_and_compiles():
     at = run(make_app(optimizer="tf1_adam", lr="0.001", steps="20"))

@@ -12,7 +12,7 @@ from landscape.surface import Surface
 from ui import cache, layout, panels, teaching
 from ui.limits import render_divergence
 from ui.runs import engine_error, live_run
-from ui.session import Key, md, shown
+from ui.session import KEEP, Key, md, shown
 
 VIEWS = ["Contour", "Playback", "3D surface"]
 AXES = ["Frame settling runs", "Fit all", "Lock axes"]
@@ -71,6 +71,7 @@ def render_selectors(view_where) -> str:
         VIEWS,
         default=None if preset else default,
         key=Key.VIEW,
+        persist_state=KEEP,
         label_visibility="collapsed",
     ) or default
     axes, scale = (st.sidebar, st.sidebar) if classroom else row[1].columns([3, 1.2])

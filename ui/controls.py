@@ -19,6 +19,7 @@ from ui import cache, teaching
 from ui.data import number_box, render_data
 from ui.layout import Slots
 from ui.session import (
+    KEEP,
     LR_LABEL,
     Key,
     hyper_key,
@@ -102,6 +103,7 @@ def render_loss(task: str) -> str:
         "Loss",
         allowed,
         key=widget,
+        persist_state=KEEP,
         format_func=LOSS_LABELS.get,
         label_visibility="collapsed",
     )
@@ -123,6 +125,7 @@ def render_optimizer(where) -> dict[str, object]:
             "Optimizer",
             list(optimizers.REGISTRY),
             key=BY_NAME["optimizer"].widget,
+            persist_state=KEEP,
             format_func=lambda k: optimizers.get(k).label,
             label_visibility="visible" if compact else "collapsed",
         )
@@ -138,6 +141,7 @@ def render_optimizer(where) -> dict[str, object]:
             "Learning-rate schedule",
             SCHEDULES,
             key=BY_NAME["schedule"].widget,
+            persist_state=KEEP,
             help=" ".join(SCHEDULE_HELP.values()),
         )
     return {"optimizer": key, "params": params, "schedule": schedule}
@@ -149,11 +153,16 @@ def render_hypers(key: str) -> tuple:
     params = []
     if not spec.hypers:
         return ()
+    # Drawn only for the chosen optimizer, so not kept for the session (KEEP):
+    # another optimizer's boxes start at TensorFlow's defaults, as its link would.
+    # The last run's values come back after the other page: Streamlit dropped them.
+    saved = st.session_state[Key.EXPLORER]
+    given = dict(saved.params) if saved.optimizer == key else {}
     knob = momentum_knob(key)
     with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
         for h in spec.hypers:
             widget = hyper_key(key, h.name)
-            st.session_state.setdefault(widget, h.default)
+            st.session_state.setdefault(widget, given.get(h.name, h.default))
             sync = {}
             if knob is not None and knob[0] == h.name:
                 sync = render_knob(key, h.name, knob[1])
@@ -225,6 +234,7 @@ def render_lr(where) -> float:
         LR_LABEL,
         LR_STOPS,
         key=Key.LR_SLIDER,
+        persist_state=KEEP,
         on_change=_lr_from_slider,
         format_func=stop_text,
         label_visibility="visible" if compact else "collapsed",

@@ -10,14 +10,16 @@ from landscape.data import presets
 from landscape.data.dataset import Dataset
 from landscape.settings import BY_NAME, UPLOAD
 from ui import cache
-from ui.session import Key, md, shown
+from ui.session import KEEP, Key, md, shown
 
 
 def number_box(where, name: str, label: str, **options):
     """A setting's number box, its limits and key from the table of settings."""
     s = BY_NAME[name]
     low = 0 if s.optional and s.kind == "int" else s.low  # 0 stands for None
-    return where.number_input(label, low, s.high, key=s.widget, **options)
+    return where.number_input(
+        label, low, s.high, key=s.widget, persist_state=KEEP, **options
+    )
 
 
 def render_data() -> tuple[cache.Source, Dataset]:
@@ -62,19 +64,23 @@ def _choose_dataset() -> str:
         "Data set",
         list(presets.PRESETS) + ([UPLOAD] if have_upload else []),
         key=BY_NAME["dataset"].widget,
+        persist_state=KEEP,
         format_func=lambda k: (
             f"Uploaded: {st.session_state[Key.UPLOAD][1]}" if k == UPLOAD else k
         ),
     )
 
 
-def _on_upload() -> None:
+def on_upload(
+    file_key: str = Key.FILE, dataset_widget: str = BY_NAME["dataset"].widget
+) -> None:
     """Parse an upload in memory before the widgets are drawn.
 
-    A callback, because it switches the data-set selectbox, which Streamlit only
-    allows before that widget exists. A bad file keeps the previous data and runs.
+    A callback, because it switches the data-set selectbox (dataset_widget),
+    which Streamlit only allows before that widget exists. A bad file keeps the
+    previous data and runs. Both pages keep the upload in the same keys.
     """
-    file = st.session_state[Key.FILE]
+    file = st.session_state[file_key]
     st.session_state[Key.UPLOAD_ERROR] = None
     if file is None:
         return
@@ -87,7 +93,7 @@ def _on_upload() -> None:
     sha = hashlib.sha256(raw).hexdigest()
     st.session_state[Key.UPLOAD_DATA] = (sha, data)
     st.session_state[Key.UPLOAD] = (sha, file.name)
-    st.session_state[BY_NAME["dataset"].widget] = UPLOAD
+    st.session_state[dataset_widget] = UPLOAD
 
 
 def render_upload() -> None:
@@ -95,7 +101,7 @@ def render_upload() -> None:
         "Or upload a CSV",
         type=["csv"],
         key=Key.FILE,
-        on_change=_on_upload,
+        on_change=on_upload,
         help="A header row; 1 or 2 feature columns, then the label column. "
         "Labels 0/1 mean classification, anything else regression. At most 5 MB.",
     )

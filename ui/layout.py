@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.session import md
+
 PLAYBACK_HEIGHT = {False: 700, True: 540}  # classroom: the first screen at 720 px
 CONTOUR_HEIGHT = {False: 620, True: 540}
 SIDE_HEIGHT = {False: 340, True: 262}  # two side charts beside the contour
@@ -25,6 +27,19 @@ class Slots:
     lr: object
     view: object = None
     toggle: object = None
+
+
+def page_head(title: str, classroom: bool, warnings: list[str]) -> None:
+    """Page settings (classroom: the sidebar folded), the link's warnings, CSS."""
+    st.set_page_config(
+        page_title=title,
+        page_icon="⛰️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if classroom else "auto",
+    )
+    for warning in warnings:
+        st.warning(md(warning))
+    page_css(classroom)
 
 
 def page_css(classroom: bool) -> None:

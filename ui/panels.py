@@ -10,7 +10,7 @@ from landscape.surface import Surface
 from ui import cache, exports, teaching
 from ui.data import describe_source
 from ui.runs import live_run, run_configs, slots
-from ui.session import Key, shown
+from ui.session import KEEP, Key, shown
 
 
 def comparison(current, source, data, runs, surf: Surface) -> api.Comparison:
@@ -71,7 +71,11 @@ def render_panels(
         expanded=bool(st.session_state.get(Key.SHARPNESS_ON)),  # on from a link
     ):
         # Only on request: an expander's body runs on every rerun, closed or not.
-        if st.toggle("Compute the curvature along every run", key=Key.SHARPNESS_ON):
+        if st.toggle(
+            "Compute the curvature along every run",
+            key=Key.SHARPNESS_ON,
+            persist_state=KEEP,
+        ):
             render_sharpness(current, source, runs, classroom)
     with st.expander("Export: PNG, SVG, HTML, GIF, MP4, CSV, JSON"):
         exports.render_exports(comparison(current, source, data, runs, surf), classroom)

@@ -1,7 +1,9 @@
 """URL <-> session state, driven by the table of settings; the session keys, named once.
 
-A session reads the URL once, into the widgets' keys; every rerun writes the
-current settings back to the URL, so the address bar is always a shareable link.
+A session reads the URL once, into the widgets' keys, and the widgets keep their
+values for the session (KEEP), through a visit to the other page; every rerun
+writes the current settings back to the URL, so the address bar is always a
+shareable link.
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ class Key(StrEnum):
     LINK_HIDE = "link_hide"
     EXPORT_KIND = "export_kind"
     EXPORT_FILE = "export_file"
+
+
+# A widget's persist_state. A page reads its URL into its widgets' keys once per
+# session, and under st.navigation Streamlit drops a widget's value (its default
+# persist_state, None) whenever a rerun names another page than the one that ran
+# last: the sidebar's other page, or a rerun without the page's hash. The page
+# then came back with each widget at its own minimum (samples 2, lr 1e-06, steps
+# 1). Kept for the session, a value returns with its page.
+KEEP = "session"
 
 
 def hyper_key(optimizer: str, name: str) -> str:

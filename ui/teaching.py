@@ -15,7 +15,7 @@ from landscape import codegen, framing, internals, lessons, links, optimizers
 from landscape.figures import Arrow, RunView
 from landscape.internals.base import tex
 from landscape.summary import number
-from ui.session import Key
+from ui.session import KEEP, Key
 
 STEP_KEY = Key.STEP  # tests and the contour click set it
 
@@ -99,14 +99,16 @@ def render_internals(run: RunView, key: str, params: dict, quadratic=None) -> No
     if last == 0:
         st.caption("This run has no steps to explain.")
         return
-    st.slider(
-        "Step",
-        1,
-        last,
-        key=STEP_KEY,
-        help="The arrows on the contour show this step of the live run.",
-    )
-    k = st.session_state[STEP_KEY]
+    if last > 1:  # one step leaves nothing to choose (a slider needs min < max)
+        st.slider(
+            "Step",
+            1,
+            last,
+            key=STEP_KEY,
+            persist_state=KEEP,
+            help="The arrows on the contour show this step of the live run.",
+        )
+    k = shown_step(run)
     e = internals.explain(key, run.trajectory, k, params)
     left, right = st.columns([3, 2])
     with left:

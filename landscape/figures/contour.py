@@ -133,11 +133,20 @@ def _contour(surface: Surface, theme: Theme, clickable: bool = False) -> go.Cont
     clickable: hovering says "click to start here" (the page's chart bridge
     turns the click into a start); otherwise the surface takes no hover.
     """
-    z, tickvals, ticktext = log_levels(surface.loss)
-    hover = dict(hovertemplate=CLICK_HINT) if clickable else dict(hoverinfo="skip")
+    trace = loss_contour(surface.w1, surface.w2, surface.loss, theme)
+    trace.update(meta={"part": "surface"})
+    if clickable:
+        trace.update(hovertemplate=CLICK_HINT, hoverinfo=None)
+    return trace
+
+
+def loss_contour(x: np.ndarray, y: np.ndarray, loss: np.ndarray, theme: Theme):
+    """A loss grid (len(y), len(x)) on log-spaced levels, its colour bar in
+    loss units, taking no hover: go.Contour."""
+    z, tickvals, ticktext = log_levels(loss)
     return go.Contour(
-        x=surface.w1,
-        y=surface.w2,
+        x=x,
+        y=y,
         z=z,
         colorscale=SURFACE_SCALE,
         ncontours=24,
@@ -146,9 +155,8 @@ def _contour(surface: Surface, theme: Theme, clickable: bool = False) -> go.Cont
         # grid's straight segments showed as jagged steps.
         line=dict(width=0.5, smoothing=1.0),
         colorbar=_colorbar(tickvals, ticktext, theme),
+        hoverinfo="skip",
         name="loss surface",
-        meta={"part": "surface"},
-        **hover,
     )
 
 

@@ -1,0 +1,5 @@
+"""The first page's script for st.navigation: the two-weight explorer."""
+
+from ui import explorer
+
+explorer.main()

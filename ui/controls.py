@@ -137,18 +137,34 @@ def render_optimizer(where) -> dict[str, object]:
 
 def render_hypers(key: str) -> tuple:
     """The optimizer's hyperparameters that differ from TensorFlow's defaults."""
-    spec = optimizers.get(key)
-    params = []
-    if not spec.hypers:
-        return ()
     # Drawn only for the chosen optimizer, so not kept for the session (KEEP):
     # another optimizer's boxes start at TensorFlow's defaults, as its link would.
     # The last run's values come back after the other page: Streamlit dropped them.
     saved = st.session_state[Key.EXPLORER]
     given = dict(saved.params) if saved.optimizer == key else {}
+    return hyper_boxes(key, given, hyper_key)
+
+
+def hyper_boxes(key: str, given: dict[str, float], widget_of) -> tuple:
+    """A sidebar expander with a box per hyperparameter of optimizer `key`, by
+    its table in landscape.optimizers (TensorFlow's names, defaults, ranges).
+
+    Args:
+        given: the values a box starts at when its key is not in the session
+            (the last run's, or the link's); the rest start at the defaults.
+        widget_of: (optimizer, name) -> the box's session key.
+
+    Returns:
+        The values that differ from the defaults, sorted (name, value) pairs;
+        an out-of-range value is one error line and counts as the default.
+    """
+    spec = optimizers.get(key)
+    if not spec.hypers:
+        return ()
+    params = []
     with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
         for h in spec.hypers:
-            widget = hyper_key(key, h.name)
+            widget = widget_of(key, h.name)
             st.session_state.setdefault(widget, given.get(h.name, h.default))
             value = st.number_input(
                 h.name,

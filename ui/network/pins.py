@@ -97,7 +97,7 @@ def _lineup(state: NetState, source: Source, chosen: list[str]) -> None:
 def render_pin_buttons(state: NetState, source: Source) -> None:
     """Pin the live run (it stays drawn on the live run's plane), sweep its
     rate, line up optimizers, or clear."""
-    cols = st.columns([1, 1.3, 2.6, 1.3, 0.9], vertical_alignment="bottom")
+    cols = st.columns([0.9, 1.2, 3.6, 1.2, 0.8], vertical_alignment="bottom")
     cols[0].button(
         "Pin this run",
         on_click=_pin,

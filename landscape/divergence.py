@@ -87,13 +87,18 @@ def stable_rate(data: Dataset, cfg: RunConfig) -> Suggestion:
 RATE_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
-def best_rate(data: Dataset, cfg: RunConfig, rates=RATE_GRID) -> float:
+def best_rate(data: Dataset, cfg: RunConfig, rates=RATE_GRID, train=None) -> float:
     """The rate of the grid whose run ends lowest without blowing up (the smaller
     rate on a tie); cfg's own rate when every one blows up. Real runs, as set in
-    cfg but for the rate."""
+    cfg but for the rate.
+
+    train: (data, cfg) -> a run with losses and diverged_at; trainer.run, or
+    the small network's landscape.net.api.train with its NetConfig.
+    """
+    train = train or trainer.run
     best, lowest = cfg.learning_rate, math.inf
     for rate in rates:
-        t = trainer.run(data, replace(cfg, learning_rate=rate))
+        t = train(data, replace(cfg, learning_rate=rate))
         if not blows_up(t) and len(t.losses) and t.losses[-1] < lowest:
             best, lowest = rate, float(t.losses[-1])
     return best

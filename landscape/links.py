@@ -39,8 +39,10 @@ def _warning(name: str, text: str, allowed: str, default: object) -> str:
     )
 
 
-def _hypers(optimizer: str, query: Query, warnings: list[str]) -> tuple:
-    """The optimizer's hyperparameters that differ from TensorFlow's defaults."""
+def read_hypers(optimizer: str, query: Query, warnings: list[str]) -> tuple:
+    """The optimizer's hyperparameters that differ from TensorFlow's defaults,
+    as sorted (name, value) pairs; a value out of its range warns (one line in
+    warnings) and keeps the default. Both pages' links read them so."""
     out = []
     for h in optimizers.get(optimizer).hypers:
         values = query.get(h.name)
@@ -90,9 +92,9 @@ def parse_query(query: Query) -> tuple[ExplorerState, list[str]]:
     """
     warnings: list[str] = []
     state = ExplorerState(**_values(query, warnings))
-    state = replace(state, params=_hypers(state.optimizer, query, warnings))
+    state = replace(state, params=read_hypers(state.optimizer, query, warnings))
     pins = _pins(query.get("pin", []), warnings)
-    known = {s.name for s in SETTINGS} | {"pin"} | _all_hyper_names() | VIEW_KEYS
+    known = {s.name for s in SETTINGS} | {"pin"} | hyper_names() | VIEW_KEYS
     for name in sorted(set(query) - known):
         warnings.append(f"Unknown URL parameter {name[:40]!r} was ignored.")
     return replace(state, pins=tuple(pins)), warnings
@@ -118,7 +120,8 @@ def _pins(texts: list[str], warnings: list[str]) -> tuple[Pin, ...]:
     return tuple(pins)
 
 
-def _all_hyper_names() -> set[str]:
+def hyper_names() -> set[str]:
+    """Every hyperparameter name in the registry: each is a known URL parameter."""
     return {h.name for s in optimizers.REGISTRY.values() for h in s.hypers}
 
 

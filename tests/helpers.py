@@ -70,6 +70,23 @@ def make_app(**query: str | list[str]) -> AppTest:
     return at
 
 
+def net_app(**query: str | list[str]) -> AppTest:
+    """The network page opened with a link's query, run once."""
+    at = make_app(**query)
+    at.switch_page("ui/pages/network.py")  # its url_path is its file name
+    return run(at)
+
+
+def traces(at: AppTest, key: str, mode: str) -> list[dict]:
+    return [t for t in chart(at, key)["data"] if t.get("mode") == mode]
+
+
+def drawn_path(at: AppTest, index: int = 0) -> np.ndarray:
+    """The network plane's path number index (0: the live run), (m+1, 2)."""
+    t = traces(at, "plane_chart", "lines+markers")[index]
+    return np.stack([decode(t["x"]), decode(t["y"])], axis=-1)
+
+
 def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]

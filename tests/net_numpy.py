@@ -1,7 +1,8 @@
 """Float64 NumPy oracles for the small network, written from the JSON layout.
 
 They share no code with landscape.net: the forward pass, the hand-derived
-backward pass, and Keras's published SGD and Adam update rules.
+backward pass, Keras's published SGD, momentum and Adam update rules, and
+its schedules' formulas.
 """
 
 from __future__ import annotations
@@ -68,23 +69,48 @@ def gradient(layout, activation, loss_name, x, y, w) -> np.ndarray:
     return np.concatenate(grads)
 
 
+def rates(lr, steps: int, schedule: str = "constant") -> np.ndarray:
+    """The rate of each update k = 0..steps-1, by Keras's published formulas
+    with their defaults here (decay_steps = steps, decay_rate 0.5, alpha 0):
+    ExponentialDecay lr * 0.5 ** (k / steps); CosineDecay
+    lr * (1 + cos(pi k / steps)) / 2."""
+    k = np.arange(steps, dtype=np.float64)
+    if schedule == "exponential":
+        return lr * 0.5 ** (k / steps)
+    if schedule == "cosine":
+        return lr * 0.5 * (1 + np.cos(np.pi * k / steps))
+    return np.full(steps, float(lr))
+
+
 def sgd_path(grad_fn, w0, lr, steps) -> np.ndarray:
-    """w <- w - lr g (Keras SGD, momentum 0): (steps+1, P)."""
-    rows = [np.asarray(w0, np.float64)]
-    for _ in range(steps):
-        rows.append(rows[-1] - lr * grad_fn(rows[-1]))
+    """w <- w - lr g (Keras SGD, momentum 0): (steps+1, P); lr a number or one
+    rate per step."""
+    return momentum_path(grad_fn, w0, lr, steps, momentum=0.0)
+
+
+def momentum_path(grad_fn, w0, lr, steps, momentum=0.9) -> np.ndarray:
+    """Keras SGD with momentum: m <- momentum m - lr g; w <- w + m."""
+    lrs = np.broadcast_to(np.asarray(lr, np.float64), (steps,))
+    w = np.asarray(w0, np.float64)
+    m, rows = np.zeros_like(w), [w]
+    for t in range(steps):
+        m = momentum * m - lrs[t] * grad_fn(w)
+        w = w + m
+        rows.append(w)
     return np.array(rows)
 
 
 def adam_path(grad_fn, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-7) -> np.ndarray:
     """Keras Adam: m += (1-b1)(g-m); v += (1-b2)(g^2-v);
-    w -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps)."""
+    w -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps); lr a number or one rate
+    per step."""
+    lrs = np.broadcast_to(np.asarray(lr, np.float64), (steps,))
     w = np.asarray(w0, np.float64)
     m, v, rows = np.zeros_like(w), np.zeros_like(w), [w]
     for t in range(1, steps + 1):
         g = grad_fn(w)
         m = m + (1 - b1) * (g - m)
         v = v + (1 - b2) * (g * g - v)
-        w = w - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+        w = w - lrs[t - 1] * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
         rows.append(w)
     return np.array(rows)

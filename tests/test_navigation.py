@@ -33,9 +33,10 @@ EXPLORER_LINK = {"dataset": "dose", "samples": "120", "noise": "0.3", "seed": "7
                  "batch": "16", "step": "5"}  # fmt: skip
 NETWORK_LINK = {"dataset": "moons", "samples": "60", "noise": "0.2", "seed": "3",
                 "layers": "2", "units": "5", "units2": "3", "activation": "relu",
-                "loss": "mse", "optimizer": "sgd", "lr": "0.5", "steps": "30",
-                "plane": "interpolate", "grid": "7", "span": "2", "dseed": "4",
-                "step": "12"}  # fmt: skip
+                "loss": "mse", "init_seed": "5", "optimizer": "momentum",
+                "momentum": "0.8", "lr": "0.5", "steps": "30",
+                "schedule": "exponential", "plane": "interpolate", "grid": "7",
+                "span": "2", "dseed": "4", "step": "12"}  # fmt: skip
 
 
 def url(at: AppTest) -> dict[str, list[str]]:
@@ -114,3 +115,5 @@ def test_the_network_page_comes_back_from_the_explorer_as_it_was_left():
     xy = np.stack([decode(drawn[0]["x"]), decode(drawn[0]["y"])], axis=-1)
     np.testing.assert_allclose(xy, want.path, rtol=1e-6, atol=1e-7)
     assert at.slider(key="net_step").value == 12
+    # the hyperparameter's box, dropped by Streamlit while away, is back too
+    assert at.number_input(key="net_hp_momentum_momentum").value == 0.8

@@ -6,11 +6,15 @@ import urllib.parse
 
 import pytest
 
+from landscape import optimizers
+from landscape.config import Schedule
 from landscape.net.settings import (
     NET_SETTINGS,
     NetPin,
     NetState,
+    format_net_pin,
     hidden,
+    net_lineup,
     net_run_config,
     net_to_query,
     parse_net_pin,
@@ -55,7 +59,10 @@ def test_the_engine_config_follows_the_state_and_the_pin():
 @pytest.mark.parametrize(
     ("text", "words"),
     [("rmsprop,lr=0", "lr='0'"), ("sgd,momentum=0.9", "unknown setting"),
-     ("nadamw,lr=1", "unknown optimizer"), ("sgd,steps=1", "steps='1'")],
+     ("nadamw,lr=1", "unknown optimizer"), ("sgd,steps=1", "steps='1'"),
+     ("momentum,momentum=1", "momentum='1'"), ("adam,epsilon=0", "epsilon='0'"),
+     ("adam,schedule=step", "schedule='step'"), ("adam,init_seed=3",
+     "unknown setting 'init_seed'")],
 )  # fmt: skip
 def test_a_bad_pin_says_why(text, words):
     with pytest.raises(ValueError, match=words):
@@ -69,3 +76,58 @@ def test_each_bad_value_warns_once_and_keeps_its_default():
     assert state == NetState()
     assert len(warnings) == 6
     assert all("instead" in w and "\n" not in w for w in warnings)
+
+
+def test_a_pins_text_carries_its_schedule_and_hyperparameters_both_ways():
+    pin = NetPin("momentum", 0.1, 300, "cosine", (("momentum", 0.95),))
+    text = format_net_pin(pin)
+    assert text == "momentum,lr=0.1,steps=300,schedule=cosine,momentum=0.95"
+    assert parse_net_pin(text) == pin
+    # a value at TensorFlow's default is not a difference: left out, read as ()
+    assert parse_net_pin("momentum,lr=0.1,steps=300,momentum=0.9").params == ()
+    assert format_net_pin(NetPin("adam", 0.01, 50)) == "adam,lr=0.01,steps=50"
+
+
+def test_a_link_carries_the_live_runs_hyperparameters_schedule_and_seed():
+    text = ("optimizer=adam&beta_1=0.8&epsilon=1e-05&schedule=cosine&init_seed=9&"
+            "momentum=0.5&pin=rmsprop,lr=0.01,steps=40,rho=0.7")  # fmt: skip
+    state, warnings = parse_net_query(query(text))
+    assert warnings == []  # momentum names no hyperparameter of adam: not read
+    assert state.params == (("beta_1", 0.8), ("epsilon", 1e-5))
+    assert (state.schedule, state.init_seed) == ("cosine", 9)
+    assert state.pins == (NetPin("rmsprop", 0.01, 40, params=(("rho", 0.7),)),)
+    out = net_to_query(state)
+    assert (out["beta_1"], out["epsilon"], out["schedule"]) == ("0.8", "1e-05",
+                                                                "cosine")  # fmt: skip
+    assert "momentum" not in out
+    assert parse_net_query(query(urllib.parse.urlencode(out, True)))[0] == state
+
+
+def test_a_hyperparameter_out_of_range_warns_and_keeps_tensorflows_default():
+    state, warnings = parse_net_query(query("optimizer=rmsprop&rho=1&epsilon=-1"))
+    assert state.params == ()
+    assert len(warnings) == 2 and all("instead" in w for w in warnings)
+    assert "rho='1'" in warnings[0] and "[0, 1)" in warnings[0]
+
+
+def test_each_run_gets_its_own_hyperparameters_and_schedule_and_the_pages_seed():
+    state = NetState(optimizer="adam", params=(("beta_1", 0.8),),
+                     schedule="exponential", init_seed=4)  # fmt: skip
+    live = net_run_config(state)
+    assert live.params == (("beta_1", 0.8),)
+    assert live.schedule == Schedule("exponential") and live.init_seed == 4
+    pin = net_run_config(state, NetPin("momentum", 0.1, 30, "cosine",
+                                       (("momentum", 0.5),)))  # fmt: skip
+    assert (pin.optimizer, pin.params) == ("momentum", (("momentum", 0.5),))
+    assert pin.schedule == Schedule("cosine") and pin.init_seed == 4
+
+
+def test_the_line_up_keeps_steps_and_schedule_and_resets_rate_and_hyperparameters():
+    state = NetState(optimizer="adam", lr=0.5, steps=77, schedule="cosine",
+                     params=(("beta_1", 0.8),))  # fmt: skip
+    pins = net_lineup(state, ["sgd", "adam", "lion"])
+    assert [p.optimizer for p in pins] == ["sgd", "adam", "lion"]
+    assert [p.lr for p in pins] == [optimizers.get(k).default_lr
+                                    for k in ("sgd", "adam", "lion")]  # fmt: skip
+    assert all(p.steps == 77 and p.schedule == "cosine" and p.params == ()
+               for p in pins)  # fmt: skip

@@ -17,19 +17,22 @@ from landscape.figures import SCREEN, theme
 from landscape.net import api
 from landscape.net.config import net_config
 from tests import net_numpy
-from tests.helpers import ROOT, chart, decode, make_app, query_all, run, warnings
+from tests.helpers import (
+    ROOT,
+    chart,
+    decode,
+    drawn_path,
+    make_app,
+    net_app,
+    query_all,
+    run,
+    traces,
+    warnings,
+)
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 SMALL = {"samples": "80", "steps": "40", "grid": "9"}
-
-
-def net_app(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page("ui/pages/network.py")  # its url_path is its file name
-    return run(at)
 
 
 def expected_run(dataset="circles", samples=80, hidden=(8,), steps=40, **cfg):
@@ -38,15 +41,6 @@ def expected_run(dataset="circles", samples=80, hidden=(8,), steps=40, **cfg):
     cfg = {"optimizer": "adam", "learning_rate": 0.03, "activation": "tanh"} | cfg
     activation = cfg.pop("activation")
     return api.train(data, net_config(hidden, activation, steps=steps, **cfg))
-
-
-def traces(at: AppTest, key: str, mode: str) -> list[dict]:
-    return [t for t in chart(at, key)["data"] if t.get("mode") == mode]
-
-
-def drawn_path(at: AppTest, index: int = 0) -> np.ndarray:
-    t = traces(at, "plane_chart", "lines+markers")[index]
-    return np.stack([decode(t["x"]), decode(t["y"])], axis=-1)
 
 
 def plane_message(at: AppTest) -> str:

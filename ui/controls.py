@@ -13,20 +13,18 @@ import streamlit as st
 from landscape import optimizers
 from landscape.config import SCHEDULE_HELP, SCHEDULES
 from landscape.losses import LOSSES
-from landscape.settings import BY_NAME, LR_STOPS, ExplorerState, momentum_knob
+from landscape.settings import BY_NAME, LR_STOPS, ExplorerState
 from landscape.summary import number
 from ui import cache, teaching
 from ui.data import number_box, render_data
+from ui.hypers import hyper_boxes
 from ui.layout import Slots
 from ui.session import (
     KEEP,
     LR_LABEL,
     Key,
     hyper_key,
-    hyper_slider_key,
-    knob_label,
     load_state,
-    nearest,
     nearest_stop,
     shown,
     stop_text,
@@ -149,66 +147,12 @@ def render_optimizer(where) -> dict[str, object]:
 
 def render_hypers(key: str) -> tuple:
     """The optimizer's hyperparameters that differ from TensorFlow's defaults."""
-    spec = optimizers.get(key)
-    params = []
-    if not spec.hypers:
-        return ()
     # Drawn only for the chosen optimizer, so not kept for the session (KEEP):
     # another optimizer's boxes start at TensorFlow's defaults, as its link would.
     # The last run's values come back after the other page: Streamlit dropped them.
     saved = st.session_state[Key.EXPLORER]
     given = dict(saved.params) if saved.optimizer == key else {}
-    knob = momentum_knob(key)
-    with st.sidebar.expander("Hyperparameters (TensorFlow's defaults)"):
-        for h in spec.hypers:
-            widget = hyper_key(key, h.name)
-            st.session_state.setdefault(widget, given.get(h.name, h.default))
-            sync = {}
-            if knob is not None and knob[0] == h.name:
-                sync = render_knob(key, h.name, knob[1])
-            value = st.number_input(
-                h.name,
-                min_value=h.low,
-                max_value=h.high,
-                key=widget,
-                format="%.6g",
-                step=None,
-                help=f"{h.help} Default {h.default:g}; allowed {h.allowed()}.",
-                **sync,
-            )
-            try:
-                value = h.check(value)
-            except ValueError as e:
-                st.error(str(e))
-                value = h.default
-            if value != h.default:
-                params.append((h.name, float(value)))
-    return tuple(sorted(params))
-
-
-def render_knob(key: str, name: str, stops: tuple[float, ...]) -> dict:
-    """A slider over the hyperparameter's stops above its exact box, kept in
-    sync with it as the learning rate's slider is with its box. Returns the
-    box's on_change."""
-    box, slider = hyper_key(key, name), hyper_slider_key(key, name)
-    st.session_state.setdefault(slider, nearest(stops, st.session_state[box]))
-
-    def from_slider() -> None:
-        st.session_state[box] = st.session_state[slider]
-
-    def from_box() -> None:
-        st.session_state[slider] = nearest(stops, st.session_state[box])
-
-    st.select_slider(
-        knob_label(name),
-        stops,
-        key=slider,
-        on_change=from_slider,
-        format_func=stop_text,
-        help=f"Drag: the live run follows at each stop. The box below sets {name} "
-        "exactly.",
-    )
-    return {"on_change": from_box}
+    return hyper_boxes(key, given, hyper_key, drag=True)
 
 
 def _lr_from_slider() -> None:

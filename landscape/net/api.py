@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape import optimizers
+from landscape import divergence, optimizers
 from landscape.config import whole
 from landscape.data.dataset import Dataset
 from landscape.net import slices
@@ -69,6 +69,13 @@ def train(data: Dataset, cfg: NetConfig) -> NetRun:
     if diverged_at == 0:
         raise ValueError("the loss at the start is not finite; rescale the data")
     return NetRun(data, cfg, params, losses, diverged_at)
+
+
+def best_rate(data: Dataset, cfg: NetConfig) -> float:
+    """The rate of divergence.RATE_GRID whose run of cfg ends lowest without
+    diverging or ending above its start: real runs of the network, as the
+    first page's line-up finds each optimizer's rate."""
+    return divergence.best_rate(data, cfg, train=train)
 
 
 def check_slice(

@@ -1,4 +1,5 @@
-"""The network page's cached engine calls: runs, slices, lines and boundaries.
+"""The network page's cached engine calls: runs, slices, lines, boundaries and
+the line-up's best rates.
 
 Keys are the data's Source and the frozen NetConfig, never arrays.
 """
@@ -45,3 +46,9 @@ def get_between(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The loss on the line from run a's final weights to run b's."""
     return api.between(get_net_run(source, a), get_net_run(source, b))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_net_best_rate(source: Source, cfg: NetConfig) -> float:
+    """The line-up's rate for cfg's optimizer: the best of the rate grid."""
+    return api.best_rate(get_dataset(source), cfg)

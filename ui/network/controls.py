@@ -1,17 +1,21 @@
 """The network page's controls: data, network, training and plane (sidebar), and
-in classroom mode the optimizer and learning rate in a row above the charts."""
+in classroom mode the optimizer and learning rate in a row above the charts.
+The hyperparameters' boxes and the schedule are the first page's (ui.controls,
+landscape.config.SCHEDULES)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from landscape import optimizers
+from landscape.config import SCHEDULE_HELP
 from landscape.data import presets
 from landscape.net.settings import NET_BY_NAME, NetState
 from landscape.settings import UPLOAD
 from ui import data as explorer_data
 from ui.cache import Source, get_dataset
-from ui.network.state import NetKey
+from ui.hypers import hyper_boxes
+from ui.network.state import NetKey, hyper_key
 from ui.session import KEEP, Key, md
 
 ACTIVATION_HELP = "tanh: smooth, bounded; relu: max(x, 0), piecewise linear"
@@ -19,6 +23,10 @@ PLANE_HELP = (
     "pca: the two directions along which the path varied most (Li et al. 2018). "
     "random: two random directions, filter-normalized. interpolate: from the "
     "end towards the start, and one random direction."
+)
+INIT_SEED_HELP = (
+    "Seeds the Glorot start: the weights at step 0. The pinned runs start there "
+    "too, so their paths differ only by how they were trained."
 )
 
 
@@ -89,15 +97,25 @@ def render_network() -> None:
     cols = st.sidebar.columns(2)
     choice(cols[0], "activation", "Activation", help=ACTIVATION_HELP)
     choice(cols[1], "loss", "Loss")
+    box(st.sidebar, "init_seed", "Start seed (Glorot)", help=INIT_SEED_HELP)
 
 
-def render_training(cols) -> None:
-    """The optimizer and learning rate in cols (two places), steps in the sidebar."""
-    choice(
+def render_training(cols) -> tuple:
+    """The optimizer and learning rate in cols (two places); steps, the
+    schedule and the optimizer's hyperparameters in the sidebar. Returns the
+    hyperparameters that differ from TensorFlow's defaults."""
+    key = choice(
         cols[0], "optimizer", "Optimizer", format_func=lambda k: optimizers.get(k).label
     )
     box(cols[1], "lr", "Learning rate", format="%.6g", step=None)
     box(st.sidebar, "steps", "Steps", help="Full-batch steps; every step is kept.")
+    choice(st.sidebar, "schedule", "Learning-rate schedule",
+           help=" ".join(SCHEDULE_HELP.values()))  # fmt: skip
+    # As on the first page: another optimizer's boxes start at TensorFlow's
+    # defaults, and the last run's values come back after the other page.
+    saved = st.session_state[NetKey.STATE]
+    given = dict(saved.params) if saved.optimizer == key else {}
+    return hyper_boxes(key, given, hyper_key)
 
 
 def render_plane() -> None:
@@ -116,11 +134,12 @@ def render_plane() -> None:
     box(cols[2], "dseed", "Dir. seed", help="Seeds the random directions")
 
 
-def current_state(source: Source) -> NetState:
-    """The state the widgets hold now, with the pins of the last rerun."""
+def current_state(source: Source, params: tuple) -> NetState:
+    """The state the widgets hold now, with the hyperparameters' boxes' values
+    and the pins of the last rerun."""
     saved = st.session_state[NetKey.STATE]
     values = {
         s.name: st.session_state.get(s.widget, s.default) for s in NET_BY_NAME.values()
     }
     values["dataset"] = source.preset
-    return NetState(**values, pins=saved.pins)
+    return NetState(**values, params=params, pins=saved.pins)

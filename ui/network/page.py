@@ -48,11 +48,11 @@ def main() -> None:
     init_state()
     classroom = bool(st.session_state.get(NetKey.CLASSROOM))
     places, play_at = render_header(classroom)
-    controls.render_training(places)
+    params = controls.render_training(places)
     source = controls.render_data()
     controls.render_network()
     controls.render_plane()
-    state = controls.current_state(source)
+    state = controls.current_state(source, params)
     sync_url(state)  # before the slow part, so a shared link is always current
     st.session_state[NetKey.STATE] = state
     try:
@@ -68,5 +68,5 @@ def main() -> None:
     others = pins.pinned_runs(state, source, sl)
     views.render_views(state, source, cfg, run, sl, others, theme, classroom, play_at)
     if not classroom:
-        pins.render_pin_buttons(state)
+        pins.render_pin_buttons(state, source)
         exports.render_exports(state, run, sl)

@@ -1,5 +1,6 @@
-"""Pinned runs on the network page: other optimizers or rates on the same network
-and data, each projected onto the live run's plane with its off-plane distance."""
+"""Pinned runs on the network page: other optimizers, rates, schedules or
+hyperparameters on the same network, data and start, each projected onto the
+live run's plane with its off-plane distance; pin, sweep and line-up."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from dataclasses import replace
 
 import streamlit as st
 
+from landscape import divergence, optimizers
 from landscape.figures.net import PathView
 from landscape.net.planes import project
 from landscape.net.settings import (
     NET_BY_NAME,
     NetState,
     live,
+    net_lineup,
     net_run_config,
     pin_label,
 )
@@ -20,9 +23,20 @@ from landscape.net.slices import NetSlice
 from landscape.runspec import MAX_RUNS
 from landscape.settings import SWEEP_FACTORS
 from ui.cache import Source
-from ui.network.cache import get_net_run
+from ui.compare import DEFAULT_LINEUP
+from ui.network.cache import get_net_best_rate, get_net_run
 from ui.network.state import NetKey
-from ui.session import md
+from ui.runs import merged
+from ui.session import KEEP, md
+
+LINEUP_HELP = (
+    "The chosen optimizers on this network from the same start, with the live "
+    "run's steps and schedule and TensorFlow's default hyperparameters, each at "
+    "its best rate on this problem: of "
+    + ", ".join(f"{r:g}" for r in divergence.RATE_GRID)
+    + ", the one whose run ends lowest without blowing up (real runs). Added to "
+    f"the pinned runs while there is room for {MAX_RUNS}; else in their place."
+)
 
 
 def pinned_runs(state: NetState, source: Source, sl: NetSlice) -> list[PathView]:
@@ -66,9 +80,24 @@ def _clear() -> None:
     st.session_state[NetKey.STATE] = replace(state, pins=())
 
 
-def render_pin_buttons(state: NetState) -> None:
-    """Pin the live run (it stays drawn on the live run's plane), or clear."""
-    cols = st.columns([1, 1.3, 1, 3.4])
+def _lineup(state: NetState, source: Source, chosen: list[str]) -> None:
+    """Pin the chosen optimizers, each at its best rate (real runs), as the
+    first page's line-up does; say what happened to the pins."""
+    with st.spinner("Finding each optimizer's best rate on this network..."):
+        pins = tuple(
+            replace(p, lr=get_net_best_rate(source, net_run_config(state, p)))
+            for p in net_lineup(state, chosen)
+        )
+    new, notice = merged(state.pins, pins, "line-up, each at its best rate,")
+    st.session_state[NetKey.STATE] = replace(state, pins=new)
+    st.session_state[NetKey.NOTICE] = notice
+    st.rerun()
+
+
+def render_pin_buttons(state: NetState, source: Source) -> None:
+    """Pin the live run (it stays drawn on the live run's plane), sweep its
+    rate, line up optimizers, or clear."""
+    cols = st.columns([0.9, 1.2, 3.6, 1.2, 0.8], vertical_alignment="bottom")
     cols[0].button(
         "Pin this run",
         on_click=_pin,
@@ -77,9 +106,24 @@ def render_pin_buttons(state: NetState) -> None:
     )
     cols[1].button("Learning-rate sweep", on_click=_sweep,
                    help="This run at 0.1, 0.3, 3 and 10 times its rate")  # fmt: skip
-    cols[2].button("Clear pins", on_click=_clear, disabled=not state.pins)
+    chosen = cols[2].multiselect(
+        "Line-up",
+        list(optimizers.REGISTRY),
+        default=DEFAULT_LINEUP,
+        key=NetKey.LINEUP,
+        persist_state=KEEP,
+        format_func=lambda k: optimizers.get(k).label,
+        max_selections=MAX_RUNS,
+        label_visibility="collapsed",
+    )
+    if cols[3].button("Optimizer line-up", disabled=not chosen, help=LINEUP_HELP):
+        _lineup(state, source, chosen)
+    cols[4].button("Clear pins", on_click=_clear, disabled=not state.pins)
+    notice = st.session_state.pop(NetKey.NOTICE, "")
+    if notice:
+        st.info(notice)
     if state.pins:
-        cols[3].caption(
+        st.caption(
             "Pinned: "
             + "; ".join(f"{k}: {md(pin_label(p))}" for k, p in enumerate(state.pins, 1))
             + ". Each is drawn on the live run's plane by least squares; its "

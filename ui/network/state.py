@@ -26,6 +26,13 @@ class NetKey(StrEnum):
     CLASSROOM = "net_classroom"  # the classroom toggle
     FILE = "net_file"  # the file uploader
     EXPORT = "net_export"
+    LINEUP = "net_lineup"  # the optimizers chosen for the line-up
+    NOTICE = "net_notice"  # what the last sweep or line-up did to the pins
+
+
+def hyper_key(optimizer: str, name: str) -> str:
+    """The widget key of one optimizer's hyperparameter on this page."""
+    return f"net_hp_{optimizer}_{name}"
 
 
 def init_state() -> None:

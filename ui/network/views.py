@@ -7,13 +7,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from landscape import optimizers
 from landscape.figures import net as figures
 from landscape.figures.theme import Theme
 from landscape.net import report
 from landscape.net.api import NetRun
 from landscape.net.config import NetConfig
-from landscape.net.settings import NET_BY_NAME, NetState, net_run_config
+from landscape.net.settings import (
+    NET_BY_NAME,
+    NetState,
+    live,
+    net_run_config,
+    pin_label,
+)
 from landscape.net.slices import NetSlice
 from ui.cache import Source
 from ui.network.cache import get_between, get_boundary, get_start_to_end
@@ -28,9 +33,10 @@ PLAY_SECONDS = 0.4  # one playback frame
 PLAY_FRAMES = 40  # frames from step 0 to the last
 
 
-def live_label(cfg: NetConfig) -> str:
-    name = optimizers.get(cfg.optimizer).label
-    return f"{name} · lr {cfg.learning_rate:g} (live)"
+def live_label(state: NetState) -> str:
+    """The live run's legend entry: its optimizer, rate, steps, schedule and
+    hyperparameters, as a pin's reads."""
+    return f"{pin_label(live(state))} (live)"
 
 
 def render_step(run: NetRun, advance: bool) -> int:
@@ -86,8 +92,8 @@ def render_views(
     play_at.toggle("Play", key=PLAY_KEY, on_change=_start_playing,
                    help="Move the step from 0 to the end: the decision and the "
                    "marked point follow")  # fmt: skip
-    live = figures.PathView(live_label(cfg), sl.path, sl.path_loss, sl.off_plane)
-    args = (state, source, cfg, run, sl, [live, *others], theme, classroom)
+    shown = figures.PathView(live_label(state), sl.path, sl.path_loss, sl.off_plane)
+    args = (state, source, cfg, run, sl, [shown, *others], theme, classroom)
     if st.session_state.get(PLAY_KEY):
         # A fragment that reruns alone every PLAY_SECONDS: only these charts move.
         st.fragment(run_every=PLAY_SECONDS)(render_moving)(*args, advance=True)

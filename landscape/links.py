@@ -93,19 +93,21 @@ def parse_query(query: Query) -> tuple[ExplorerState, list[str]]:
     warnings: list[str] = []
     state = ExplorerState(**_values(query, warnings))
     state = replace(state, params=read_hypers(state.optimizer, query, warnings))
-    pins = _pins(query.get("pin", []), warnings)
+    pins = read_pins(query.get("pin", []), warnings)
     known = {s.name for s in SETTINGS} | {"pin"} | hyper_names() | VIEW_KEYS
     for name in sorted(set(query) - known):
         warnings.append(f"Unknown URL parameter {name[:40]!r} was ignored.")
     return replace(state, pins=tuple(pins)), warnings
 
 
-def _pins(texts: list[str], warnings: list[str]) -> tuple[Pin, ...]:
-    """The valid pins, each once, at most MAX_RUNS; a warning for each dropped."""
-    pins: dict[Pin, None] = {}
+def read_pins(texts: list[str], warnings: list[str], parse=None) -> tuple:
+    """The valid pins, each once, at most MAX_RUNS; a warning for each dropped.
+    parse: a pin from its text (this page's parse_pin by default)."""
+    parse = parse or parse_pin
+    pins: dict = {}
     for text in texts[:MAX_RUNS]:
         try:
-            pin = parse_pin(text)
+            pin = parse(text)
         except ValueError as e:
             warnings.append(f"URL parameter pin={text[:40]!r} was ignored: {e}")
             continue

@@ -69,6 +69,17 @@ def test_a_bad_pin_says_why(text, words):
         parse_net_pin(text)
 
 
+def test_a_repeated_pin_is_kept_once_with_a_warning_as_on_the_first_page():
+    state, warnings = parse_net_query(
+        query("pin=sgd,lr=0.3,steps=50&pin=adam,lr=0.1&pin=sgd,lr=0.3,steps=50")
+    )
+    assert [p.optimizer for p in state.pins] == ["sgd", "adam"]
+    assert warnings == [
+        "URL parameter pin='sgd,lr=0.3,steps=50' repeats an earlier pin; it is "
+        "shown once."
+    ]
+
+
 def test_each_bad_value_warns_once_and_keeps_its_default():
     state, warnings = parse_net_query(
         query("grid=2&span=-1&activation=sigmoid&lr=nan&steps=2001&units2=17")

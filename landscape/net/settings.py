@@ -164,18 +164,11 @@ def parse_net_query(query: links.Query) -> tuple[NetState, list[str]]:
     warnings: list[str] = []
     state = NetState(**links.read_rows(NET_SETTINGS, query, warnings))
     state = replace(state, params=links.read_hypers(state.optimizer, query, warnings))
-    pins: dict = {}
-    for text in query.get("pin", [])[:MAX_RUNS]:
-        try:
-            pins[parse_net_pin(text)] = None
-        except ValueError as e:
-            warnings.append(f"URL parameter pin={text[:40]!r} was ignored: {e}")
-    if len(query.get("pin", [])) > MAX_RUNS:
-        warnings.append(f"Only the first {MAX_RUNS} pinned runs were kept.")
+    pins = links.read_pins(query.get("pin", []), warnings, parse_net_pin)
     known = set(NET_BY_NAME) | {"pin"} | links.hyper_names() | NET_VIEW_KEYS
     for name in sorted(set(query) - known):
         warnings.append(f"Unknown URL parameter {name[:40]!r} was ignored.")
-    return replace(state, pins=tuple(pins)), warnings
+    return replace(state, pins=pins), warnings
 
 
 def net_to_query(state: NetState) -> dict[str, str | list[str]]:

@@ -3,6 +3,7 @@ the decision over the input plane, the loss per step and along a line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,9 +220,12 @@ def steps_figure(
     step: int,
     theme: Theme,
     height: int = 300,
+    pins: Sequence[PathView] = (),
 ) -> go.Figure:
     """The true loss per step, and the loss at each step's projection on the
-    plane (what the contour shows under the path); `step` marked."""
+    plane (what the contour shows under the path), in the live run's colour;
+    each pin's true loss per step (m_k + 1,) in its slot's colour and dash,
+    named as on the plane; `step` marked."""
     steps = np.arange(len(losses))
     fig = go.Figure()
     fig.add_scatter(
@@ -236,10 +240,26 @@ def steps_figure(
         y=plane_loss,
         mode="lines",
         name="loss on the plane",
-        line=dict(color=PALETTE[1], width=theme.line * 0.7, dash="dot"),
+        line=dict(color=PALETTE[0], width=theme.line * 0.7, dash="dot"),
     )
+    for p in pins:
+        fig.add_scatter(
+            x=np.arange(len(p.losses)),
+            y=p.losses,
+            mode="lines",
+            name=plain(p.label),
+            line=p.line(theme),
+        )
     fig.add_vline(x=step, line=dict(color="black", width=1, dash="dash"))
-    return _loss_axes(fig, theme, height, "step", [losses, plane_loss])
+    # one legend row more per pin, as on the plane, so the plot keeps its size
+    height += (theme.tick + 9) * len(pins)
+    arrays = [losses, plane_loss, *(p.losses for p in pins)]
+    return _loss_axes(fig, theme, height, "step", arrays)
+
+
+def decision_title(step: int, loss: float) -> str:
+    """The decision figure's title at a step, with the full-data loss there."""
+    return f"decision at step {step} (loss {loss:.4g})"
 
 
 def line_figure(

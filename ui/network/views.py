@@ -100,10 +100,18 @@ def render_views(
     cols = st.columns(3)
     with cols[0]:
         fig = figures.steps_figure(
-            run.losses, sl.plane_loss_at_path, step, theme, height=SIDE[classroom]
+            run.losses,
+            sl.plane_loss_at_path,
+            step,
+            theme,
+            height=SIDE[classroom],
+            pins=others,
         )
         st.plotly_chart(fig, key="steps_chart", width="stretch")
-        st.caption("Loss per step, and the loss at each step's shadow on the plane.")
+        st.caption(
+            "Loss per step, and the loss at each step's shadow on the plane"
+            + ("; each pin's loss per step in its colour." if others else ".")
+        )
     with cols[1]:
         render_line(state, source, cfg, theme)
     with cols[2]:
@@ -157,7 +165,7 @@ def render_decision(source, cfg, run, step: int, theme, classroom: bool) -> None
         run.data,
         theme,
         height=HEIGHT[classroom] - 70,
-        title=f"decision at step {step} (loss {run.losses[step]:.4g})",
+        title=figures.decision_title(step, run.losses[step]),
     )
     st.plotly_chart(fig, key="decision_chart", width="stretch")
 

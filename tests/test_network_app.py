@@ -210,11 +210,11 @@ def test_pin_this_run_keeps_it_in_the_link():
 
 
 def test_the_csv_export_is_the_run_and_its_slice():
-    from ui.network import exports
+    from landscape.net import picture
 
     run_ = expected_run()
     sl = api.slice_run(run_, "pca", 9)
-    rows = list(csv.DictReader(io.StringIO(exports.path_csv(run_, sl).decode())))
+    rows = list(csv.DictReader(io.StringIO(picture.path_csv(run_, sl).decode())))
     assert len(rows) == 41
     np.testing.assert_allclose([float(r["loss"]) for r in rows], run_.losses, 1e-6)
     np.testing.assert_allclose([float(r["off_plane"]) for r in rows], sl.off_plane,

@@ -33,6 +33,11 @@ def live_label(cfg: NetConfig) -> str:
     return f"{name} · lr {cfg.learning_rate:g} (live)"
 
 
+def live_path(cfg: NetConfig, sl: NetSlice) -> figures.PathView:
+    """The live run's path on its own plane, in the first style slot."""
+    return figures.PathView(live_label(cfg), sl.path, sl.path_loss, sl.off_plane)
+
+
 def render_step(run: NetRun, advance: bool) -> int:
     """The step slider over the run's rows (the last by default); returns the step.
     advance: move on by one frame's worth of steps (playback); at the last step,
@@ -86,8 +91,8 @@ def render_views(
     play_at.toggle("Play", key=PLAY_KEY, on_change=_start_playing,
                    help="Move the step from 0 to the end: the decision and the "
                    "marked point follow")  # fmt: skip
-    live = figures.PathView(live_label(cfg), sl.path, sl.path_loss, sl.off_plane)
-    args = (state, source, cfg, run, sl, [live, *others], theme, classroom)
+    args = (state, source, cfg, run, sl, [live_path(cfg, sl), *others], theme,
+            classroom)  # fmt: skip
     if st.session_state.get(PLAY_KEY):
         # A fragment that reruns alone every PLAY_SECONDS: only these charts move.
         st.fragment(run_every=PLAY_SECONDS)(render_moving)(*args, advance=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -271,3 +273,56 @@ def test_the_learning_rate_sweep_pins_four_rates_on_the_live_plane():
     assert len(names) == 5 and all("off the plane" in n for n in names[1:])
     live = api.slice_run(expected_run(learning_rate=0.05), "pca", 9)
     np.testing.assert_allclose(drawn_path(at), live.path, rtol=1e-6, atol=1e-7)
+
+
+def test_the_loss_chart_draws_each_pins_losses_as_its_legend_names_it():
+    at = net_app(**SMALL, pin="sgd,lr=0.3,steps=30")
+    pin = expected_run(optimizer="sgd", learning_rate=0.3, steps=30)
+    live, plane, drawn = traces(at, "steps_chart", "lines")
+    np.testing.assert_allclose(decode(drawn["y"]), pin.losses, rtol=1e-6)
+    np.testing.assert_array_equal(decode(drawn["x"]), np.arange(31))
+    on_plane = traces(at, "plane_chart", "lines+markers")[1]
+    assert drawn["name"] == on_plane["name"]
+    assert drawn["line"]["color"] == on_plane["line"]["color"] != live["line"]["color"]
+    assert drawn["line"]["dash"] == on_plane["line"]["dash"] == "dash"
+
+
+def prepare_export(at: AppTest, kind: str) -> tuple[bytes, str]:
+    """Pick a format in the network page's panel, prepare it; returns the file
+    and the download's address."""
+    at.segmented_control(key="net_export_kind").set_value(kind)
+    run(at)
+    at.button(key="net_export_go").click()
+    run(at)
+    (button,) = at.get("download_button")
+    return at.session_state["net_export_file"][1], button.proto.url
+
+
+def test_the_export_panel_hands_over_a_png_of_both_figures_and_a_gif():
+    from PIL import Image
+
+    at = net_app(**SMALL, pin="sgd,lr=0.3,steps=30")
+    data, url = prepare_export(at, "PNG")
+    assert url.endswith(".png")  # the media address names the mime type's extension
+    image = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    assert image.shape == (600, 1200, 3) and image.std() > 20
+    data, url = prepare_export(at, "GIF")
+    assert url.endswith(".gif")
+    frames = iio.imread(data, index=None)
+    assert frames.shape == (41, 600, 1200, 3)  # steps 0 to 40, one frame each
+    assert not at.exception and not at.error
+
+
+def test_a_prepared_export_is_withdrawn_when_the_settings_change():
+    at = net_app(**SMALL)
+    prepare_export(at, "CSV")
+    at.number_input(key="net_steps").set_value(30)
+    run(at)
+    assert not at.get("download_button")
+
+
+def test_classroom_keeps_the_export_panel():
+    at = net_app(**SMALL, classroom="1")
+    data, url = prepare_export(at, "JSON")
+    assert url.endswith(".json")
+    assert len(json.loads(data)["path"]) == 41

@@ -254,10 +254,18 @@ def test_the_loss_chart_draws_each_pins_losses_in_its_style(pic, runs):
     trace = fig.data[2]
     np.testing.assert_array_equal(trace.y, pin.losses)
     np.testing.assert_array_equal(trace.x, np.arange(PIN_STEPS + 1))
-    assert trace.name == plain(pic.paths[1].label)
+    assert trace.name == plain(pic.paths[1].label)  # short: on one line
     assert (trace.line.color, trace.line.dash) == (PALETTE[1], DASHES[1])
     # the live run's two curves keep its colour; the pin's is another
     assert {fig.data[0].line.color, fig.data[1].line.color} == {PALETTE[0]}
+
+
+def test_long_legend_names_break_at_spaces_into_short_lines():
+    name = "pin 1: Adam · lr 0.03 · 300 steps (up to 3.42 off the plane)"
+    wrapped = figures.wrap(name, 40)
+    assert wrapped.replace("<br>", " ") == name
+    assert all(len(line) <= 40 for line in wrapped.split("<br>"))
+    assert wrapped.count("<br>") == 1
 
 
 def test_palette_colours_are_the_bands_over_white():

@@ -27,6 +27,7 @@ from landscape.figures.theme import (
 # at the boundary (p = 0.5).
 CLASS_0, CLASS_1 = "#f59322", "#0877bd"
 DECISION_SCALE = [[0.0, CLASS_0], [0.5, "#f7f7f7"], [1.0, CLASS_1]]
+LEGEND_CHARS = 40  # a legend line beside the page's third-wide loss chart
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,14 +248,27 @@ def steps_figure(
             x=np.arange(len(p.losses)),
             y=p.losses,
             mode="lines",
-            name=plain(p.label),
+            name=wrap(plain(p.label)),
             line=p.line(theme),
         )
     fig.add_vline(x=step, line=dict(color="black", width=1, dash="dash"))
-    # one legend row more per pin, as on the plane, so the plot keeps its size
-    height += (theme.tick + 9) * len(pins)
+    # a legend row more per line of a pin's name, so the plot keeps its size
+    rows = sum(wrap(plain(p.label)).count("<br>") + 1 for p in pins)
+    height += (theme.tick + 9) * rows
     arrays = [losses, plane_loss, *(p.losses for p in pins)]
     return _loss_axes(fig, theme, height, "step", arrays)
+
+
+def wrap(text: str, width: int = LEGEND_CHARS) -> str:
+    """text broken into lines of at most about `width` characters at spaces
+    (<br>): a legend beside a narrow chart does not wrap by itself."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def decision_title(step: int, loss: float) -> str:

@@ -214,10 +214,7 @@ def render(
             fps=fps,
             progress=progress,
         )
-    fig = comp.figure(classroom, height)
-    if fmt == "html":
-        return export.to_html(fig)
-    return (export.to_png if fmt == "png" else export.to_svg)(fig, width, height)
+    return export.figure_file([comp.figure(classroom, height)], fmt, width, height)
 
 
 def save(comp: Comparison, path: str | os.PathLike, **options) -> str:

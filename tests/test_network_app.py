@@ -8,6 +8,7 @@ import io
 import json
 import re
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -206,11 +207,11 @@ def test_pin_this_run_keeps_it_in_the_link():
 
 
 def test_the_csv_export_is_the_run_and_its_slice():
-    from ui.network import exports
+    from landscape.net import picture
 
     run_ = expected_run()
     sl = api.slice_run(run_, "pca", 9)
-    rows = list(csv.DictReader(io.StringIO(exports.path_csv(run_, sl).decode())))
+    rows = list(csv.DictReader(io.StringIO(picture.path_csv(run_, sl).decode())))
     assert len(rows) == 41
     np.testing.assert_allclose([float(r["loss"]) for r in rows], run_.losses, 1e-6)
     np.testing.assert_allclose([float(r["off_plane"]) for r in rows], sl.off_plane,
@@ -278,3 +279,58 @@ def test_every_chart_on_both_pages_carries_the_themes_template():
         assert len(specs) >= 3
         for spec in specs:
             assert spec["layout"]["template"] == want, spec["layout"].get("title")
+
+
+def test_the_loss_chart_draws_each_pins_losses_as_its_legend_names_it():
+    at = net_app(**SMALL, pin="sgd,lr=0.3,steps=30")
+    pin = expected_run(optimizer="sgd", learning_rate=0.3, steps=30)
+    live, plane, drawn = traces(at, "steps_chart", "lines")
+    np.testing.assert_allclose(decode(drawn["y"]), pin.losses, rtol=1e-6)
+    np.testing.assert_array_equal(decode(drawn["x"]), np.arange(31))
+    on_plane = traces(at, "plane_chart", "lines+markers")[1]
+    # the plane's legend entry, broken into lines for the narrow chart
+    assert drawn["name"].replace("<br>", " ") == on_plane["name"]
+    assert "<br>" in drawn["name"]
+    assert drawn["line"]["color"] == on_plane["line"]["color"] != live["line"]["color"]
+    assert drawn["line"]["dash"] == on_plane["line"]["dash"] == "dash"
+
+
+def prepare_export(at: AppTest, kind: str) -> tuple[bytes, str]:
+    """Pick a format in the network page's panel, prepare it; returns the file
+    and the download's address."""
+    at.segmented_control(key="net_export_kind").set_value(kind)
+    run(at)
+    at.button(key="net_export_go").click()
+    run(at)
+    (button,) = at.get("download_button")
+    return at.session_state["net_export_file"][1], button.proto.url
+
+
+def test_the_export_panel_hands_over_a_png_of_both_figures_and_a_gif():
+    from PIL import Image
+
+    at = net_app(**SMALL, pin="sgd,lr=0.3,steps=30")
+    data, url = prepare_export(at, "PNG")
+    assert url.endswith(".png")  # the media address names the mime type's extension
+    image = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    assert image.shape == (600, 1200, 3) and image.std() > 20
+    data, url = prepare_export(at, "GIF")
+    assert url.endswith(".gif")
+    frames = iio.imread(data, index=None)
+    assert frames.shape == (41, 600, 1200, 3)  # steps 0 to 40, one frame each
+    assert not at.exception and not at.error
+
+
+def test_a_prepared_export_is_withdrawn_when_the_settings_change():
+    at = net_app(**SMALL)
+    prepare_export(at, "CSV")
+    at.number_input(key="net_steps").set_value(30)
+    run(at)
+    assert not at.get("download_button")
+
+
+def test_classroom_keeps_the_export_panel():
+    at = net_app(**SMALL, classroom="1")
+    data, url = prepare_export(at, "JSON")
+    assert url.endswith(".json")
+    assert len(json.loads(data)["path"]) == 41

@@ -26,11 +26,15 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
-def gif_palette(background: np.ndarray) -> list[int]:
+def gif_palette(
+    background: np.ndarray, colours: Sequence[tuple[int, int, int]] = ()
+) -> list[int]:
     """255 colours (one index stays free for Pillow's transparent deltas): the
-    run colours, white and the text colour exactly, then the background's most
-    common colours, so its flat fills keep their exact values."""
+    run colours, white, the text colour and `colours` (ones later frames bring
+    in) exactly, then the background's most common colours, so its flat fills
+    keep their exact values."""
     fixed = [_rgb(c) for c in PALETTE] + [(255, 255, 255), _rgb(TEXT)]
+    fixed += [tuple(int(v) for v in c) for c in dict.fromkeys(colours)]
     packed = background.reshape(-1, 3).astype(np.int64) @ PACK
     values, counts = np.unique(packed, return_counts=True)
     taken = {r * 65536 + g * 256 + b for r, g, b in fixed}
@@ -78,18 +82,23 @@ class _Indexer:
         return out
 
 
-def encode_gif(frames: Iterable[np.ndarray], fps: int = FPS) -> bytes:
+def encode_gif(
+    frames: Iterable[np.ndarray],
+    fps: int = FPS,
+    colours: Sequence[tuple[int, int, int]] = (),
+) -> bytes:
     """An endlessly looping GIF of (h, w, 3) uint8 frames.
 
     The palette comes from the first frame (the background with the paths at
-    their starts). Pillow writes it: imageio's Pillow plugin would hand it
-    frames without a palette and a palette to match, and Pillow's matching
-    takes 26 ms a frame, against under 1 ms for the whole write here.
+    their starts) and `colours` (see gif_palette). Pillow writes it:
+    imageio's Pillow plugin would hand it frames without a palette and a
+    palette to match, and Pillow's matching takes 26 ms a frame, against under
+    1 ms for the whole write here.
     """
     index, images = None, []
     for frame in frames:
         if index is None:
-            palette = gif_palette(frame)
+            palette = gif_palette(frame, colours)
             index = _Indexer(frame, palette)
         h, w = frame.shape[:2]
         image = Image.frombytes("P", (w, h), index(frame).tobytes())
@@ -136,6 +145,21 @@ def encode_mp4(frames: Iterable[np.ndarray], fps: int = FPS) -> bytes:
 
 
 Encoder = Callable[[Iterable[np.ndarray], int], bytes]
+FILMS = ("gif", "mp4")
+
+
+def encode(
+    fmt: str,
+    frames: Iterable[np.ndarray],
+    fps: int = FPS,
+    colours: Sequence[tuple[int, int, int]] = (),
+) -> bytes:
+    """Frames as a "gif" (its palette also holding `colours`) or an "mp4"."""
+    if fmt == "gif":
+        return encode_gif(frames, fps, colours)
+    if fmt == "mp4":
+        return encode_mp4(frames, fps)
+    raise ValueError(f"fmt={fmt!r}; use one of {', '.join(FILMS)}")
 
 
 def _writer(name: str, encoder: Encoder, doc: str) -> Callable[..., bytes]:

@@ -129,7 +129,7 @@ class Painter:
         left, top, right, bottom = canvas.box
         self.size = (right - left, bottom - top)
         self.base = Image.fromarray(canvas.image).convert("RGBA")
-        self.font = _font(theme.tick)
+        self.font = font(theme.tick)
 
     def pixels(self, weights: np.ndarray) -> np.ndarray:
         """(m, 2) weights -> (m, 2) supersampled pixel centres in the plot area."""
@@ -176,7 +176,8 @@ class Painter:
         markers.marker(draw, points[-1], run.symbol, end, run.color, "black", 2 * s)
 
 
-def _font(size: int):
+def font(size: int):
+    """Plotly's sans-serif at `size` pixels, or the nearest that is installed."""
     for name in FONTS:
         try:
             return ImageFont.truetype(name, size)

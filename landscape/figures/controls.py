@@ -25,8 +25,14 @@ def frame_steps(runs: Sequence[RunView], frames: int = MAX_FRAMES) -> np.ndarray
         (count,) int steps, increasing.
     """
     longest = max((len(r.trajectory.weights) - 1 for r in runs), default=0)
-    count = max(1, min(frames, longest + 1))
-    return np.round(np.linspace(0, longest, count)).astype(int)
+    return spread_steps(longest, frames)
+
+
+def spread_steps(last: int, frames: int) -> np.ndarray:
+    """Every step from 0 to last, or `frames` of them spread evenly (at least
+    one: step 0); see frame_steps. Returns (count,) int steps, increasing."""
+    count = max(1, min(frames, last + 1))
+    return np.round(np.linspace(0, last, count)).astype(int)
 
 
 def _pause() -> dict:

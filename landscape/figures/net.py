@@ -3,6 +3,7 @@ the decision over the input plane, the loss per step and along a line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from landscape.figures.theme import (
 # at the boundary (p = 0.5).
 CLASS_0, CLASS_1 = "#f59322", "#0877bd"
 DECISION_SCALE = [[0.0, CLASS_0], [0.5, "#f7f7f7"], [1.0, CLASS_1]]
+LEGEND_CHARS = 40  # a legend line beside the page's third-wide loss chart
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,9 +222,12 @@ def steps_figure(
     step: int,
     theme: Theme,
     height: int = 300,
+    pins: Sequence[PathView] = (),
 ) -> go.Figure:
     """The true loss per step, and the loss at each step's projection on the
-    plane (what the contour shows under the path); `step` marked."""
+    plane (what the contour shows under the path), in the live run's colour;
+    each pin's true loss per step (m_k + 1,) in its slot's colour and dash,
+    named as on the plane; `step` marked."""
     steps = np.arange(len(losses))
     fig = figure(theme)
     fig.add_scatter(
@@ -237,10 +242,39 @@ def steps_figure(
         y=plane_loss,
         mode="lines",
         name="loss on the plane",
-        line=dict(color=PALETTE[1], width=theme.line * 0.7, dash="dot"),
+        line=dict(color=PALETTE[0], width=theme.line * 0.7, dash="dot"),
     )
+    for p in pins:
+        fig.add_scatter(
+            x=np.arange(len(p.losses)),
+            y=p.losses,
+            mode="lines",
+            name=wrap(plain(p.label)),
+            line=p.line(theme),
+        )
     fig.add_vline(x=step, line=dict(color="black", width=1, dash="dash"))
-    return _loss_axes(fig, theme, height, "step", [losses, plane_loss])
+    # a legend row more per line of a pin's name, so the plot keeps its size
+    rows = sum(wrap(plain(p.label)).count("<br>") + 1 for p in pins)
+    height += (theme.tick + 9) * rows
+    arrays = [losses, plane_loss, *(p.losses for p in pins)]
+    return _loss_axes(fig, theme, height, "step", arrays)
+
+
+def wrap(text: str, width: int = LEGEND_CHARS) -> str:
+    """text broken into lines of at most about `width` characters at spaces
+    (<br>): a legend beside a narrow chart does not wrap by itself."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def decision_title(step: int, loss: float) -> str:
+    """The decision figure's title at a step, with the full-data loss there."""
+    return f"decision at step {step} (loss {loss:.4g})"
 
 
 def line_figure(

@@ -35,13 +35,27 @@ def input_box(
     return tuple(np.linspace(lo[k] - pad[k], hi[k] + pad[k], grid) for k in (0, 1))
 
 
+def decisions(
+    arch: Architecture, ws: np.ndarray, x1: np.ndarray, x2: np.ndarray
+) -> np.ndarray:
+    """sigmoid(logits) of the network at each of the flat weights ws (k, P) over
+    the grid x1 x x2, in one call of the training loop's own forward pass
+    (model.logits broadcasts over the leading weight axis).
+
+    Returns:
+        (k, len(x2), len(x1)) float64: [s, i, j] is P(class 1) at (x1[j], x2[i])
+        for ws[s].
+    """
+    xx, yy = np.meshgrid(x1, x2)
+    x = tf.constant(np.stack([xx.ravel(), yy.ravel()], axis=1), tf.float32)
+    ws = np.asarray(ws, np.float32).reshape(-1, arch.size)
+    z = model.logits(arch, x, tf.constant(ws))
+    prob = tf.math.sigmoid(z).numpy().astype(np.float64)
+    return prob.reshape(len(ws), len(x2), len(x1))
+
+
 def decision(
     arch: Architecture, w: np.ndarray, x1: np.ndarray, x2: np.ndarray, step: int = 0
 ) -> Boundary:
-    """sigmoid(logits) of the network at flat weights w (P,) over the grid x1 x x2,
-    by the training loop's own forward pass (model.logits)."""
-    xx, yy = np.meshgrid(x1, x2)
-    x = tf.constant(np.stack([xx.ravel(), yy.ravel()], axis=1), tf.float32)
-    z = model.logits(arch, x, tf.constant(np.asarray(w, np.float32)[None]))
-    prob = tf.math.sigmoid(z).numpy()[0].astype(np.float64)
-    return Boundary(x1, x2, prob.reshape(len(x2), len(x1)), int(step))
+    """The decision at flat weights w (P,) over the grid x1 x x2 (see decisions)."""
+    return Boundary(x1, x2, decisions(arch, np.asarray(w)[None], x1, x2)[0], int(step))

@@ -1,61 +1,62 @@
-"""The network page's downloads: the run and the slice as CSV and JSON."""
+"""The network page's downloads, in the explorer's panel: the plane with every
+path beside the decision (PNG, SVG, HTML), the playback (GIF, MP4), the live
+run and its slice (CSV, JSON)."""
 
 from __future__ import annotations
 
-import io
-import json
+from collections.abc import Sequence
+from functools import partial
+from urllib.parse import urlencode
 
-import numpy as np
 import streamlit as st
 
-from landscape.net import commands
+from landscape.figures.net import PathView
+from landscape.net import picture
 from landscape.net.api import NetRun
 from landscape.net.settings import NetState, net_to_query
 from landscape.net.slices import NetSlice
+from ui.exports import FORMATS, export_panel
+from ui.network.state import NetKey
+
+HELP = (
+    "PNG/SVG/HTML: the plane with the live run and every pin, beside the "
+    "decision at the last step. GIF/MP4: the live run's step moving on the "
+    "plane and the decision at that step. CSV/JSON: every step of the live run "
+    "and its slice (net-slice's JSON)."
+)
 
 
-def path_csv(run: NetRun, sl: NetSlice) -> bytes:
-    """One row per step: the loss, the plane coordinates, the loss on the plane
-    there, the distance off the plane, then every weight (w0, w1, ...)."""
-    steps = np.arange(len(run.params))
-    table = np.column_stack(
-        [steps, run.losses, sl.path, sl.plane_loss_at_path, sl.off_plane, run.params]
+def picture_of(state: NetState, run: NetRun, sl: NetSlice,
+               paths: Sequence[PathView]) -> picture.NetPicture:  # fmt: skip
+    """What the page shows, with its link recorded in the JSON's settings."""
+    return picture.NetPicture(run, sl, tuple(paths), {"page": net_to_query(state)})
+
+
+def render_exports(
+    state: NetState,
+    run: NetRun,
+    sl: NetSlice,
+    paths: Sequence[PathView],
+    classroom: bool,
+) -> None:
+    """The export panel under the charts; paths: the live run's, then the pins'."""
+    with st.expander(f"Export: {', '.join(FORMATS)}"):
+        render_panel(state, run, sl, paths, classroom)
+
+
+@st.fragment
+def render_panel(state, run, sl, paths, classroom: bool) -> None:
+    """A fragment: choosing, preparing and downloading rerun only the panel.
+    A prepared file is offered while the settings and pins are those it shows
+    (the step slider aside: the files show the last step, or every step)."""
+    query = net_to_query(state)
+    query.pop("step", None)
+    export_panel(
+        partial(picture.render, picture_of(state, run, sl, paths)),
+        classroom,
+        key=NetKey.EXPORT,
+        stem="network",
+        size=picture.SIZE,
+        help=HELP,
+        token=urlencode(query, doseq=True) + f"&classroom={int(classroom)}",
     )
-    names = ["step", "loss", "a1", "a2", "plane_loss", "off_plane"]
-    names += [f"w{k}" for k in range(run.params.shape[1])]
-    out = io.StringIO()
-    np.savetxt(
-        out,
-        table,
-        delimiter=",",
-        header=",".join(names),
-        comments="",
-        fmt=["%d"] + ["%.9g"] * (table.shape[1] - 1),
-    )
-    return out.getvalue().encode()
-
-
-def run_slice_json(state: NetState, run: NetRun, sl: NetSlice) -> bytes:
-    """net-slice's JSON (landscape.net.commands) plus the page's link settings."""
-    out = commands.run_json(run, {"page": net_to_query(state)})
-    out |= commands.slice_json(sl)
-    return json.dumps(out).encode()
-
-
-def render_exports(state: NetState, run: NetRun, sl: NetSlice) -> None:
-    with st.expander("Download the run and the slice"):
-        cols = st.columns(2)
-        cols[0].download_button(
-            "Path (CSV)",
-            path_csv(run, sl),
-            "network_path.csv",
-            "text/csv",
-            key="net_csv",
-        )
-        cols[1].download_button(
-            "Run and slice (JSON)",
-            run_slice_json(state, run, sl),
-            "network_slice.json",
-            "application/json",
-            key="net_json",
-        )

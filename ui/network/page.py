@@ -69,4 +69,6 @@ def main() -> None:
     views.render_views(state, source, cfg, run, sl, others, theme, classroom, play_at)
     if not classroom:
         pins.render_pin_buttons(state, source)
-        exports.render_exports(state, run, sl)
+    # as on the explorer, the downloads stay in classroom mode, in its styling
+    paths = [views.live_path(state, sl), *others]
+    exports.render_exports(state, run, sl, paths, classroom)

@@ -39,6 +39,11 @@ def live_label(state: NetState) -> str:
     return f"{pin_label(live(state))} (live)"
 
 
+def live_path(state: NetState, sl: NetSlice) -> figures.PathView:
+    """The live run's path on its own plane, in the first style slot."""
+    return figures.PathView(live_label(state), sl.path, sl.path_loss, sl.off_plane)
+
+
 def render_step(run: NetRun, advance: bool) -> int:
     """The step slider over the run's rows (the last by default); returns the step.
     advance: move on by one frame's worth of steps (playback); at the last step,
@@ -92,8 +97,8 @@ def render_views(
     play_at.toggle("Play", key=PLAY_KEY, on_change=_start_playing,
                    help="Move the step from 0 to the end: the decision and the "
                    "marked point follow")  # fmt: skip
-    shown = figures.PathView(live_label(state), sl.path, sl.path_loss, sl.off_plane)
-    args = (state, source, cfg, run, sl, [shown, *others], theme, classroom)
+    args = (state, source, cfg, run, sl, [live_path(state, sl), *others], theme,
+            classroom)  # fmt: skip
     if st.session_state.get(PLAY_KEY):
         # A fragment that reruns alone every PLAY_SECONDS: only these charts move.
         st.fragment(run_every=PLAY_SECONDS)(render_moving)(*args, advance=True)
@@ -106,10 +111,18 @@ def render_views(
     cols = st.columns(3)
     with cols[0]:
         fig = figures.steps_figure(
-            run.losses, sl.plane_loss_at_path, step, theme, height=SIDE[classroom]
+            run.losses,
+            sl.plane_loss_at_path,
+            step,
+            theme,
+            height=SIDE[classroom],
+            pins=others,
         )
         st.plotly_chart(fig, key="steps_chart", width="stretch")
-        st.caption("Loss per step, and the loss at each step's shadow on the plane.")
+        st.caption(
+            "Loss per step, and the loss at each step's shadow on the plane"
+            + ("; each pin's loss per step in its colour." if others else ".")
+        )
     with cols[1]:
         render_line(state, source, cfg, theme)
     with cols[2]:
@@ -163,7 +176,7 @@ def render_decision(source, cfg, run, step: int, theme, classroom: bool) -> None
         run.data,
         theme,
         height=HEIGHT[classroom] - 70,
-        title=f"decision at step {step} (loss {run.losses[step]:.4g})",
+        title=figures.decision_title(step, run.losses[step]),
     )
     st.plotly_chart(fig, key="decision_chart", width="stretch")
 

@@ -199,3 +199,14 @@ def served_picture(fig: dict, data: Dataset, loss: str, grid: int = 151) -> byte
     png = backdrop.surface_png(loss_surface(data, loss, tuple(x), tuple(y), grid))
     assert image["source"].endswith(f"/{_calculate_file_id(png, 'image/png')}.png")
     return png
+
+
+def rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+
+
+def near(image: np.ndarray, colour: str, tolerance: int = 12) -> int:
+    """How many pixels are within tolerance of a colour, per channel."""
+    return int(
+        (np.abs(image[..., :3].astype(int) - rgb(colour)) <= tolerance).all(-1).sum()
+    )

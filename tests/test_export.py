@@ -27,22 +27,12 @@ from landscape.data.presets import make_dataset
 from landscape.export import markers, movie, raster
 from landscape.figures import theme
 from landscape.figures.controls import frame_steps
+from tests.helpers import near, rgb
 from tests.test_curvature import numpy_hessian_cross_entropy
 
 RUNS = ["adam lr=0.1 steps=30", "sgd lr=0.5 steps=40 w1=-3 w2=3"]
 SIZE = (640, 400)
 FRAMES = 12
-
-
-def rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
-
-
-def near(image: np.ndarray, colour: str, tolerance: int = 12) -> int:
-    """How many pixels are within tolerance of a colour, per channel."""
-    return int(
-        (np.abs(image[..., :3].astype(int) - rgb(colour)) <= tolerance).all(-1).sum()
-    )
 
 
 @pytest.fixture(scope="module")

@@ -28,22 +28,11 @@ from landscape.net import api, picture
 from landscape.net.config import net_config
 from landscape.net.planes import project
 from tests import net_numpy
-from tests.helpers import decode
+from tests.helpers import decode, near, rgb
 
 SIZE = (900, 450)
 FRAMES = 12
 LIVE_STEPS, PIN_STEPS = 40, 30
-
-
-def rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
-
-
-def near(image: np.ndarray, colour: str, tolerance: int = 12) -> int:
-    """How many pixels are within tolerance of a colour, per channel."""
-    return int(
-        (np.abs(image[..., :3].astype(int) - rgb(colour)) <= tolerance).all(-1).sum()
-    )
 
 
 @pytest.fixture(scope="module")

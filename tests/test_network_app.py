@@ -117,6 +117,24 @@ def test_moving_the_step_redraws_the_decision_and_writes_the_link():
     assert query_all(at, "step") == ["3"]
 
 
+def test_at_the_end_the_step_follows_a_new_step_count_and_a_chosen_one_stays():
+    at = net_app(**SMALL)  # no step= in the link: the last step
+    assert at.slider(key="net_step").value == 40
+    run(at)  # a rerun does not turn "the end" into the number 40
+    assert query_all(at, "step") == []
+    at.number_input(key="net_steps").set_value(60)
+    run(at)
+    assert at.slider(key="net_step").value == 60  # was left at 40 before
+    assert "step 60" in chart(at, "decision_chart")["layout"]["title"]["text"]
+    assert query_all(at, "step") == []
+    at.slider(key="net_step").set_value(25)  # chosen: kept when the run grows
+    run(at)
+    at.number_input(key="net_steps").set_value(80)
+    run(at)
+    assert at.slider(key="net_step").value == 25
+    assert query_all(at, "step") == ["25"]
+
+
 def test_the_off_plane_message_says_the_slices_numbers():
     at = net_app(**SMALL, plane="random")
     run_ = expected_run()

@@ -142,4 +142,8 @@ def current_state(source: Source, params: tuple) -> NetState:
         s.name: st.session_state.get(s.widget, s.default) for s in NET_BY_NAME.values()
     }
     values["dataset"] = source.preset
+    if values["step"] is not None and values["step"] == st.session_state.get(
+        NetKey.STEP_END
+    ):
+        values["step"] = None  # at the end: the link says nothing, as it began
     return NetState(**values, params=params, pins=saved.pins)

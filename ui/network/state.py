@@ -26,6 +26,7 @@ class NetKey(StrEnum):
     CLASSROOM = "net_classroom"  # the classroom toggle
     FILE = "net_file"  # the file uploader
     EXPORT = "net_export"
+    STEP_END = "net_step_end"  # the last step when the step slider was drawn
     LINEUP = "net_lineup"  # the optimizers chosen for the line-up
     NOTICE = "net_notice"  # what the last sweep or line-up did to the pins
 

@@ -22,6 +22,7 @@ from landscape.net.settings import (
 from landscape.net.slices import NetSlice
 from ui.cache import Source
 from ui.network.cache import get_between, get_boundary, get_start_to_end
+from ui.network.state import NetKey
 from ui.session import KEEP
 
 HEIGHT = {False: 520, True: 430}  # the plane and the decision; classroom: 720 px
@@ -50,7 +51,11 @@ def render_step(run: NetRun, advance: bool) -> int:
     stop playing and rerun the whole page, so everything shows that step."""
     last = len(run.params) - 1
     value = st.session_state.get(STEP_KEY)
-    step = last if value is None else min(int(value), last)
+    # At the end, the slider follows the end: a run made longer or shorter
+    # shows its new last step, as a link without step= does.
+    at_end = value is None or int(value) == st.session_state.get(NetKey.STEP_END)
+    step = last if at_end else min(int(value), last)
+    st.session_state[NetKey.STEP_END] = last
     if advance:
         if step >= last:
             st.session_state[PLAY_KEY] = False

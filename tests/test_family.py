@@ -135,3 +135,21 @@ def test_a_momentum_like_slider_sends_its_own_family_at_the_committed_rate(key):
     run(at)
     assert at.select_slider(key=f"hp_{key}_{name}_slider").value == 0.95
     assert at.query_params[name] == "0.93"
+
+
+def test_an_out_of_range_momentum_box_moves_the_slider_to_what_the_run_uses():
+    at = run(make_app(dataset="overlap", optimizer="momentum", lr="0.05", steps="50"))
+    at.number_input(key="hp_momentum_momentum").set_value(
+        1.0
+    )  # open bound: not allowed
+    run(at)
+    assert any("momentum" in e.value for e in at.error)  # one line says so
+    # The run falls back to TensorFlow's 0.9, and so does the slider (not 0.99).
+    assert at.select_slider(key="hp_momentum_momentum_slider").value == 0.9
+    assert "momentum" not in at.query_params
+
+
+def test_hidden_hyperparameters_send_no_momentum_family():
+    at = run(make_app(dataset="overlap", optimizer="momentum", lr="0.05", steps="50",
+                      hide="hyperparameters"))  # fmt: skip
+    assert list(bridge_data(at)["knobs"]) == [LR_LABEL]

@@ -19,12 +19,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from landscape import family, figures, framing, trainer
+from landscape import family, figures, framing, optimizers, trainer
 from landscape.config import START_LIMIT
 from landscape.settings import LR_STOPS, Pin, momentum_knob, run_config
 from ui import cache, drag_script
 from ui.runs import live_run, run_labels, slots
-from ui.session import LR_LABEL, Key, hyper_slider_key, knob_label, stop_text
+from ui.session import LR_LABEL, Key, knob_label, shown, stop_text
 
 BRIDGE = st.components.v2.component("chart_bridge", js=drag_script.JS)
 
@@ -62,7 +62,8 @@ def _at(pin: Pin, knob: str, value: float | None) -> Pin:
     if knob == "lr":
         return replace(pin, lr=LR_STOPS[0] if value is None else value)
     params = {k: v for k, v in pin.params if k != knob}
-    if value is not None:
+    default = optimizers.get(pin.optimizer).hyper(knob).default
+    if value is not None and value != default:  # as a run set in its box says it
         params[knob] = float(value)
     return replace(pin, params=tuple(sorted(params.items())))
 
@@ -79,9 +80,7 @@ def drag_payload(current, source: cache.Source, runs) -> dict | None:
     if Key.LR_SLIDER in st.session_state:
         knobs[LR_LABEL] = "lr"
     knob = momentum_knob(pin.optimizer)
-    if knob is not None and hyper_slider_key(pin.optimizer, knob[0]) in (
-        st.session_state
-    ):
+    if knob is not None and shown("hyperparameters"):  # its slider is drawn
         knobs[knob_label(knob[0])] = knob[0]
     out = {}
     for label, name in knobs.items():

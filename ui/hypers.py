@@ -7,7 +7,7 @@ import streamlit as st
 
 from landscape import optimizers
 from landscape.settings import momentum_knob
-from ui.session import hyper_key, hyper_slider_key, knob_label, nearest, stop_text
+from ui.session import knob_label, nearest, stop_text
 
 
 def hyper_boxes(key: str, given: dict[str, float], widget_of, drag=False) -> tuple:
@@ -36,7 +36,7 @@ def hyper_boxes(key: str, given: dict[str, float], widget_of, drag=False) -> tup
             st.session_state.setdefault(widget, given.get(h.name, h.default))
             sync = {}
             if knob is not None and knob[0] == h.name:
-                sync = render_knob(key, h.name, knob[1])
+                sync = render_knob(h, widget, knob[1])
             value = st.number_input(
                 h.name,
                 min_value=h.low,
@@ -57,26 +57,35 @@ def hyper_boxes(key: str, given: dict[str, float], widget_of, drag=False) -> tup
     return tuple(sorted(params))
 
 
-def render_knob(key: str, name: str, stops: tuple[float, ...]) -> dict:
-    """A slider over the hyperparameter's stops above its exact box, kept in
-    sync with it as the learning rate's slider is with its box. Returns the
-    box's on_change."""
-    box, slider = hyper_key(key, name), hyper_slider_key(key, name)
-    st.session_state.setdefault(slider, nearest(stops, st.session_state[box]))
+def render_knob(h: optimizers.Hyper, box: str, stops: tuple[float, ...]) -> dict:
+    """A slider over hyperparameter h's stops above its exact box (session key
+    `box`), kept in sync with it as the learning rate's slider is with its box:
+    the slider shows the stop nearest the value the run uses (an out-of-range
+    box counts as TensorFlow's default, as in the run). Returns the box's
+    on_change."""
+    slider = f"{box}_slider"
+
+    def used() -> float:
+        try:
+            return h.check(st.session_state[box])
+        except ValueError:
+            return h.default
+
+    st.session_state.setdefault(slider, nearest(stops, used()))
 
     def from_slider() -> None:
         st.session_state[box] = st.session_state[slider]
 
     def from_box() -> None:
-        st.session_state[slider] = nearest(stops, st.session_state[box])
+        st.session_state[slider] = nearest(stops, used())
 
     st.select_slider(
-        knob_label(name),
+        knob_label(h.name),
         stops,
         key=slider,
         on_change=from_slider,
         format_func=stop_text,
-        help=f"Drag: the live run follows at each stop. The box below sets {name} "
-        "exactly.",
+        help=f"Drag: the live run follows at each stop. The box below sets "
+        f"{h.name} exactly.",
     )
     return {"on_change": from_box}

@@ -20,7 +20,16 @@ from landscape.data.presets import make_dataset
 from landscape.net import api
 from landscape.net.settings import net_run_config, parse_net_query
 from landscape.settings import run_config
-from tests.helpers import chart, decode, live_xy, make_app, query_all, run, warnings
+from tests.helpers import (
+    chart,
+    decode,
+    live_xy,
+    make_app,
+    paths,
+    query_all,
+    run,
+    warnings,
+)
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -77,6 +86,21 @@ def test_the_explorer_comes_back_from_the_network_page_as_it_was_left():
     np.testing.assert_allclose(live_xy(at), explorer_path(url(at)), rtol=0, atol=1e-6)
     assert at.number_input(key="in_samples").value == 120
     assert at.slider(key="internals_step").value == 5
+
+
+def test_the_explorers_pin_view_line_up_and_momentum_slider_come_back_too():
+    at = run(make_app(**EXPLORER_LINK, pin="sgd,lr=0.3,steps=30,w1=1,w2=-1"))
+    show = next(c for c in at.checkbox if c.label == "show")
+    show.uncheck()
+    at.multiselect(key="lineup").set_value(["adam", "nadam"])
+    run(at)
+    assert at.select_slider(key="hp_adam_beta_1_slider").value == 0.8
+    visit(at, NETWORK)
+    visit(at, EXPLORER)
+    assert [c.value for c in at.checkbox if c.label == "show"] == [False]
+    assert at.multiselect(key="lineup").value == ["adam", "nadam"]
+    assert at.select_slider(key="hp_adam_beta_1_slider").value == 0.8
+    assert len(paths(at)) == 1  # the hidden pin stays hidden
 
 
 def test_another_optimizers_hyperparameters_still_start_at_their_defaults():

@@ -13,7 +13,7 @@ from landscape.settings import ExplorerState, lineup, sweep
 from ui import cache
 from ui.limits import limit_sweep
 from ui.runs import merged, set_pins
-from ui.session import Key, shown
+from ui.session import KEEP, Key, shown
 
 DEFAULT_LINEUP = ["sgd", "momentum", "rmsprop", "adam"]
 LINEUP_HELP = (
@@ -45,6 +45,7 @@ def render_run_controls(current: ExplorerState, source: cache.Source) -> None:
         list(optimizers.REGISTRY),
         default=DEFAULT_LINEUP,
         key=Key.LINEUP,
+        persist_state=KEEP,
         format_func=lambda k: optimizers.get(k).label,
         max_selections=MAX_RUNS,
         label_visibility="collapsed",

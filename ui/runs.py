@@ -12,7 +12,7 @@ from landscape.figures import RunView
 from landscape.runspec import MAX_RUNS
 from landscape.settings import ExplorerState, Pin, run_config
 from ui import cache
-from ui.session import Key, md
+from ui.session import KEEP, Key, md
 
 
 def merged(pinned, new, what: str) -> tuple[tuple[Pin, ...], str]:
@@ -54,7 +54,7 @@ def render_pin_list(current: ExplorerState) -> None:
             cols[0].markdown(
                 f"**{i + 1}.** {pin.label} · start ({pin.w1:g}, {pin.w2:g})"
             )
-            cols[1].checkbox("show", value=True, key=_show_key(pin))
+            cols[1].checkbox("show", value=True, key=_show_key(pin), persist_state=KEEP)
             if cols[2].button("remove", key=f"rm_{links.format_pin(pin)}"):
                 set_pins(tuple(p for p in current.pins if p != pin))
 

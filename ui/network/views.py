@@ -140,7 +140,9 @@ def render_line(state: NetState, source: Source, cfg: NetConfig, theme) -> None:
     lines = ["live start → live end"] + [
         f"live end → pin {k} end" for k in range(1, len(state.pins) + 1)
     ]
-    chosen = st.selectbox("Line", lines, key=LINE_KEY) if state.pins else lines[0]
+    chosen = lines[0]
+    if state.pins:
+        chosen = st.selectbox("Line", lines, key=LINE_KEY, persist_state=KEEP)
     if chosen == lines[0]:
         t, loss = get_start_to_end(source, cfg)
         ends = ("start", "end")

@@ -38,9 +38,18 @@ def test_thin_keeps_the_head_and_the_last_row_within_the_limit(n):
         assert len(rows) == n
 
 
+def elements(at) -> dict[str, dict]:
+    """Each bridge element's data by its name ("lr", "hyper")."""
+    out = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    return {data["name"]: data for data in out}
+
+
 def bridge_data(at) -> dict:
-    (element,) = at.get("bidi_component")
-    return json.loads(element.proto.json)["drag"]
+    """Every slider's family, as the page's script merges them."""
+    knobs = {}
+    for data in elements(at).values():
+        knobs |= (data["drag"] or {}).get("knobs", {})
+    return {"knobs": knobs}
 
 
 def lr_stops(at) -> dict:
@@ -86,7 +95,7 @@ def test_the_page_sends_every_stop_as_the_engine_trains_it():
 
 def test_a_payload_stays_bounded_for_the_longest_runs():
     at = run(make_app(dataset="overlap", optimizer="sgd", lr="0.1", steps="10000"))
-    (element,) = at.get("bidi_component")
+    (element,) = at.get("bidi_component")  # SGD: the rate's element alone
     size = len(element.proto.json)
     # 31 stops x 300 rows x (steps, w1, w2, loss) float32 + a 100-point line,
     # in base64: about 620 KB; the run itself has 10,001 rows.
@@ -119,17 +128,27 @@ def test_a_momentum_like_slider_sends_its_own_family_at_the_committed_rate(key):
         np.testing.assert_array_equal(unpack(stop["loss"]), traj.losses[rows])
     # Released at 0.5: the box, the run and the URL take it; the slider's own
     # family is the same (not sent again); the rate's family now has it.
+    before = elements(at)
     at.select_slider(key=f"hp_{key}_{name}_slider").set_value(0.5)
     run(at)
     assert at.number_input(key=f"hp_{key}_{name}").value == 0.5
     assert at.query_params[name] == "0.5"
     knobs = bridge_data(at)["knobs"]
     assert knobs[knob_label(name)] == sent
+    # Its own element did not change at all: Streamlit sends a reference.
+    assert elements(at)["hyper"] == before["hyper"]
+    assert elements(at)["lr"] != before["lr"]  # the rate's family carries 0.5
     traj = single(3.0, 0.5)
     rows = family.thin(len(traj.weights))
     np.testing.assert_array_equal(
         unpack(knobs[LR_LABEL]["3"]["w1"]), traj.weights[rows, 0]
     )
+    # A committed rate: the rate's own element unchanged, the momentum's anew.
+    before = elements(at)
+    at.number_input(key=BY_NAME["lr"].widget).set_value(0.1)
+    run(at)
+    assert elements(at)["lr"] == before["lr"]
+    assert elements(at)["hyper"] != before["hyper"]
     # A typed value between stops: the run has it exactly, the slider the nearest.
     at.number_input(key=f"hp_{key}_{name}").set_value(0.93)
     run(at)

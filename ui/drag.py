@@ -68,12 +68,12 @@ def _at(pin: Pin, knob: str, value: float | None) -> Pin:
     return replace(pin, params=tuple(sorted(params.items())))
 
 
-def drag_payload(current, source: cache.Source, runs) -> dict | None:
-    """The live run at every stop of each slider on the page that has one:
-    the learning rate and, with the hyperparameters shown, the optimizer's
-    momentum-like one."""
+def drag_payloads(current, source: cache.Source, runs) -> dict[str, dict]:
+    """The live run at every stop of each slider on the page that has one,
+    by the slider's accessible name: the learning rate and, with the
+    hyperparameters shown, the optimizer's momentum-like one."""
     if live_run(runs) is None:
-        return None
+        return {}
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
     pin = current.live
     knobs = {}
@@ -89,20 +89,36 @@ def drag_payload(current, source: cache.Source, runs) -> dict | None:
             out[label] = get_stops(source, current.loss, normal, others, name)
         except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
             continue
-    return family.payload(out) if out else None
+    return out
 
 
 def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:
-    """Mount the bridge: the drag family and, if clickable, the contour's clicks."""
-    drag = drag_payload(current, source, runs)
-    if drag is None and not clickable:
+    """Mount the bridge: one element per slider's family, the first also
+    carrying the contour's clicks if clickable.
+
+    One element each, not one for all: the learning rate's family depends on
+    the committed momentum and the momentum's on the committed rate, so a
+    commit changes the other slider's family only; Streamlit's message cache
+    then sends a reference for the element that did not change.
+    """
+    families = drag_payloads(current, source, runs)
+    if not families and not clickable:
         return
     BRIDGE(
-        data={"drag": drag, "clickable": clickable},
+        data={"name": "lr", "drag": family.payload(
+            {k: v for k, v in families.items() if k == LR_LABEL}),
+            "clickable": clickable},
         key=Key.BRIDGE,
         height=0,
         on_start_change=_on_start,
-    )
+    )  # fmt: skip
+    rest = {k: v for k, v in families.items() if k != LR_LABEL}
+    if rest:
+        BRIDGE(
+            data={"name": "hyper", "drag": family.payload(rest), "clickable": False},
+            key=f"{Key.BRIDGE}_hyper",
+            height=0,
+        )
 
 
 def _on_start() -> None:

@@ -224,7 +224,8 @@ function commit(state) {
   state.committed = positions(state);
   state.shownBy = null;
   // The learning rate's text, as before there were two sliders.
-  state.shown = Object.values(state.committed)[0] ?? null;
+  const lr = state.owned && state.owned.lr && state.owned.lr.labels[0];
+  state.shown = (lr ? state.committed[lr] : Object.values(state.committed)[0]) ?? null;
 }
 
 function watch(state) {
@@ -249,6 +250,12 @@ function watch(state) {
       if (!(state.drag && state.drag.knobs[label])) continue;
       // Timed from the pointer move that caused it (a key press: from now).
       const text = el.getAttribute("aria-valuetext");
+      // A slider that was not on the page at the last commit (an expander
+      // opened since) appears at its committed value: not a drag.
+      if (state.committed[label] == null) {
+        state.committed[label] = text;
+        continue;
+      }
       // React sets it twice per move.
       if (text === (state.shownBy === label ? state.shown : state.committed[label])) {
         continue;
@@ -263,23 +270,35 @@ function watch(state) {
   });
 }
 
+// One element per slider's family (ui/drag.py): "lr" (also carrying the
+// contour's clicks) and "hyper"; the page's state merges their families.
 export default function ({ data, setTriggerValue }) {
   const state = window.landscapeDrag || (window.landscapeDrag = {
     times: [], swaps: 0, cache: {}, layers: new Map(), lastMove: 0, shown: null,
-    shownBy: null, committed: {}, clicks: 0,
+    shownBy: null, committed: {}, clicks: 0, drag: null, owned: {},
   });
-  state.trigger = setTriggerValue;
-  state.clickable = Boolean(data && data.clickable);
+  const name = (data && data.name) || "lr";
+  if (name === "lr") {
+    state.trigger = setTriggerValue;
+    state.clickable = Boolean(data && data.clickable);
+  }
   // A slider's family changes with the data, loss, start, steps, optimizer or
-  // the other slider, never with its own committed value: then this runs
-  // again with new stops.
-  const drag = (data && data.drag) || null;
-  const same = state.drag === drag ||
-    (state.drag && drag && JSON.stringify(state.drag) === JSON.stringify(drag));
-  if (!same) {
+  // the other slider, never with its own committed value: then its element
+  // runs again with new stops.
+  const knobs = (data && data.drag && data.drag.knobs) || {};
+  const text = JSON.stringify(knobs);
+  const before = state.owned[name];
+  if (!before || before.text !== text) {
+    const all = Object.assign({}, state.drag ? state.drag.knobs : {});
+    const changed = new Set([...(before ? before.labels : []), ...Object.keys(knobs)]);
+    for (const label of before ? before.labels : []) delete all[label];
+    Object.assign(all, knobs);
+    state.owned[name] = { text, labels: Object.keys(knobs) };
+    for (const key of Object.keys(state.cache)) {
+      if (changed.has(key.split("\u0000")[0])) delete state.cache[key];
+    }
     reset(state);
-    state.drag = drag;
-    state.cache = {};
+    state.drag = Object.keys(all).length ? { knobs: all } : null;
     commit(state);
   }
   if (!state.watching) {

@@ -229,9 +229,16 @@ def test_decisions_are_each_steps_decision(runs):
     steps = [0, 13, LIVE_STEPS]
     many = picture.boundary.decisions(live.config.arch, live.params[steps], x1, x2)
     assert many.shape == (3, 7, 5)
+    # Each step's decision by a float64 NumPy forward pass (rows: x2, columns: x1).
+    xx, yy = np.meshgrid(x1, x2)
+    layout = [{"name": n, "shape": list(s)} for n, s in live.layout]
     for k, step in enumerate(steps):
-        one = picture.boundary.decision(live.config.arch, live.params[step], x1, x2)
-        np.testing.assert_allclose(many[k], one.prob, atol=1e-7)
+        z = net_numpy.forward(layout, "tanh", np.stack([xx.ravel(), yy.ravel()], 1),
+                              live.params[step])[2]  # fmt: skip
+        np.testing.assert_allclose(
+            many[k], net_numpy.sigmoid(z).reshape(7, 5), atol=2e-6
+        )
+    assert not np.allclose(many[0], many[-1])  # the steps differ
 
 
 def test_the_loss_chart_draws_each_pins_losses_in_its_style(pic, runs):

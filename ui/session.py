@@ -54,8 +54,6 @@ class Key(StrEnum):
     SHARPNESS_ON = "sharpness_on"
     CODE_RUN = "code_run"
     LINK_HIDE = "link_hide"
-    EXPORT_KIND = "export_kind"
-    EXPORT_FILE = "export_file"
 
 
 # A widget's persist_state. A page reads its URL into its widgets' keys once per

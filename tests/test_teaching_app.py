@@ -574,3 +574,18 @@ def test_locked_axes_stay_through_a_change_and_fit_all_takes_in_every_path():
     assert x0 <= every[:, 0].min() and every[:, 0].max() <= x1
     assert y0 <= every[:, 1].min() and every[:, 1].max() <= y1
     assert x1 - x0 > framed[0][1] - framed[0][0]
+
+
+def test_the_lesson_link_is_built_only_while_its_expander_is_open():
+    at = run(make_app(optimizer="adam", lr="0.05"))
+    assert at.code.len == 0  # closed: no code block (nor its highlighter) sent
+    at.session_state["link_open"] = True  # as the browser reports an opened one
+    run(at)
+    (code,) = at.code
+    query = urllib.parse.parse_qs(code.value.split("?", 1)[1])
+    assert query["optimizer"] == ["adam"] and query["lr"] == ["0.05"]
+    hidden = [c for c in links.HIDEABLE if c != "lr"]
+    assert query["hide"] == [",".join(hidden)]
+    at.session_state["link_open"] = False
+    run(at)
+    assert at.code.len == 0

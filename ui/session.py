@@ -54,6 +54,7 @@ class Key(StrEnum):
     SHARPNESS_ON = "sharpness_on"
     CODE_RUN = "code_run"
     LINK_HIDE = "link_hide"
+    LINK_OPEN = "link_open"  # the lesson link's expander: open or not
 
 
 # A widget's persist_state. A page reads its URL into its widgets' keys once per

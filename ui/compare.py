@@ -25,6 +25,20 @@ LINEUP_HELP = (
 )
 
 
+def lineup_picker(where, key: str) -> list[str]:
+    """The optimizers chosen for a line-up (both pages): at most one per style."""
+    return where.multiselect(
+        "Line-up",
+        list(optimizers.REGISTRY),
+        default=DEFAULT_LINEUP,
+        key=key,
+        persist_state=KEEP,
+        format_func=lambda k: optimizers.get(k).label,
+        max_selections=MAX_RUNS,
+        label_visibility="collapsed",
+    )
+
+
 def render_run_controls(current: ExplorerState, source: cache.Source) -> None:
     """Pin the live run; make a learning-rate sweep or an optimizer line-up."""
     if not (shown("pin") or shown("sweep") or shown("lineup")):
@@ -40,16 +54,7 @@ def render_run_controls(current: ExplorerState, source: cache.Source) -> None:
         _render_sweeps(cols[1], cols[2], current, source)
     if not shown("lineup"):
         return
-    chosen = cols[3].multiselect(
-        "Line-up",
-        list(optimizers.REGISTRY),
-        default=DEFAULT_LINEUP,
-        key=Key.LINEUP,
-        persist_state=KEEP,
-        format_func=lambda k: optimizers.get(k).label,
-        max_selections=MAX_RUNS,
-        label_visibility="collapsed",
-    )
+    chosen = lineup_picker(cols[3], Key.LINEUP)
     if cols[4].button("Optimizer line-up", help=LINEUP_HELP):
         with st.spinner("Finding each optimizer's best rate on this problem..."):
             pins = tuple(

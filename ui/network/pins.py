@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from landscape import divergence, optimizers
+from landscape import divergence
 from landscape.figures.net import PathView
 from landscape.net.planes import project
 from landscape.net.settings import (
@@ -23,11 +23,11 @@ from landscape.net.slices import NetSlice
 from landscape.runspec import MAX_RUNS
 from landscape.settings import SWEEP_FACTORS
 from ui.cache import Source
-from ui.compare import DEFAULT_LINEUP
+from ui.compare import lineup_picker
 from ui.network.cache import get_net_best_rate, get_net_run
 from ui.network.state import NetKey
 from ui.runs import merged
-from ui.session import KEEP, md
+from ui.session import md
 
 LINEUP_HELP = (
     "The chosen optimizers on this network from the same start, with the live "
@@ -106,16 +106,7 @@ def render_pin_buttons(state: NetState, source: Source) -> None:
     )
     cols[1].button("Learning-rate sweep", on_click=_sweep,
                    help="This run at 0.1, 0.3, 3 and 10 times its rate")  # fmt: skip
-    chosen = cols[2].multiselect(
-        "Line-up",
-        list(optimizers.REGISTRY),
-        default=DEFAULT_LINEUP,
-        key=NetKey.LINEUP,
-        persist_state=KEEP,
-        format_func=lambda k: optimizers.get(k).label,
-        max_selections=MAX_RUNS,
-        label_visibility="collapsed",
-    )
+    chosen = lineup_picker(cols[2], NetKey.LINEUP)
     if cols[3].button("Optimizer line-up", disabled=not chosen, help=LINEUP_HELP):
         _lineup(state, source, chosen)
     cols[4].button("Clear pins", on_click=_clear, disabled=not state.pins)

@@ -93,6 +93,13 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def open_internals(at: AppTest) -> AppTest:
+    """Open the Optimizer internals' expander, as the browser reports a click on
+    it (its body is built only while open), and run."""
+    at.session_state["internals_open"] = True
+    return run(at)
+
+
 def click(at: AppTest, label: str) -> AppTest:
     next(b for b in at.button if b.label == label).click()
     return run(at)

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 
 from landscape.data.presets import make_dataset
-from tests.helpers import chart, decode, make_app, run
+from tests.helpers import chart, decode, make_app, open_internals, run
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_the_step_shows_numpys_hessian_and_the_contour_its_ellipse():
     at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="0.5"))
+    open_internals(at)
     x = make_dataset("line").x.astype(np.float64)
     h = 2 * x.T @ x / len(x)  # the L2 loss of a line is a quadratic: H everywhere
     (latex,) = [t.value for t in at.latex if "pmatrix" in t.value]

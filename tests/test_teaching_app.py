@@ -21,6 +21,7 @@ from landscape.figures import animation
 from tests.helpers import (
     chart,
     make_app,
+    open_internals,
     path_xy,
     paths,
     query_all,
@@ -208,6 +209,7 @@ def test_a_click_on_the_contour_starts_the_live_run_there():
     # No lattice of invisible markers: the click comes through the bridge.
     names = [t.get("name") for t in chart(at, "contour")["data"]]
     assert "click to start here" not in names
+    open_internals(at)
     at.slider(key="internals_step").set_value(7)
     run(at)
 
@@ -250,7 +252,7 @@ def internals_table(at: AppTest) -> dict[str, list[float]]:
 
 
 def test_internals_show_the_chosen_step_with_its_numbers_and_arrows():
-    at = run(make_app(steps="20"))
+    at = open_internals(run(make_app(steps="20")))
     (expander,) = [e for e in at.expander if e.label.startswith("Optimizer internals")]
     assert at.slider(key="internals_step").value == 1
     xy = path_xy(paths(at)[0])
@@ -292,7 +294,7 @@ def test_internals_show_the_chosen_step_with_its_numbers_and_arrows():
 def test_a_one_step_run_explains_its_step_without_a_slider():
     # A slider from 1 to 1 raised StreamlitInvalidMinMaxError: the page showed
     # "This app has encountered an error" for the valid link steps=1.
-    at = run(make_app(steps="1"))
+    at = open_internals(run(make_app(steps="1")))
     assert not [s for s in at.slider if s.key == "internals_step"]
     xy = path_xy(paths(at)[0])
     assert len(xy) == 2
@@ -303,6 +305,31 @@ def test_a_one_step_run_explains_its_step_without_a_slider():
 
 
 # --- 4. the TensorFlow code ----------------------------------------------------
+def test_closed_internals_send_nothing_but_keep_their_step_and_arrows():
+    # Closed (a first page): no LaTeX, no table, no slider reach the browser,
+    # whose first load would fetch KaTeX and the DataFrame's chunks for them.
+    at = run(make_app(steps="20"))
+    (box,) = [e for e in at.expander if e.label.startswith("Optimizer internals")]
+    assert not box.children and not at.latex
+    assert not [d for d in at.dataframe if "quantity" in d.value.columns]
+    assert not [s for s in at.slider if s.key == "internals_step"]
+    open_internals(at)
+    at.slider(key="internals_step").set_value(6)
+    run(at)
+    assert [x for x in at.latex if r"\cdot" in x.value]
+    at.session_state["internals_open"] = False
+    run(at)
+    assert not at.latex and at.query_params["step"] == "6"
+    # The contour's update arrow still shows step 6: from w_5 to w_6.
+    xy = path_xy(paths(at)[0])
+    update = [a for a in chart(at, "contour")["layout"]["annotations"]
+              if a.get("showarrow")][-1]  # fmt: skip
+    np.testing.assert_allclose([update["ax"], update["ay"]], xy[5], rtol=1e-5)
+    np.testing.assert_allclose([update["x"], update["y"]], xy[6], rtol=1e-5)
+    open_internals(at)  # and it opens again at that step
+    assert at.slider(key="internals_step").value == 6
+
+
 def test_the_tensorflow_code_is_the_courses_call_and_compiles():
     at = run(make_app(optimizer="tf1_adam", lr="0.001", steps="20"))
     (section,) = [e for e in at.expander if e.label == "Show the TensorFlow code"]
@@ -488,7 +515,7 @@ def test_each_lesson_loads_with_one_click():
         assert query_all(at, "pin") == [links.format_pin(p) for p in expected.pins]
         assert at.query_params["optimizer"] == expected.optimizer
         assert at.query_params["lesson"] == lesson.key
-        assert at.slider(key="internals_step").value == 1
+        assert at.session_state["internals_step"] == 1
 
 
 @pytest.mark.parametrize("key", [lesson.key for lesson in lessons.LESSONS])

@@ -33,13 +33,30 @@ def render_internals(current: ExplorerState, runs, classroom: bool, quadratic) -
     """The live run's chosen step, by the numbers: under the contour, beside the
     arrows it explains."""
     live = live_run(runs)
-    if shown("internals") and live is not None:
-        with st.expander(
-            "Optimizer internals: one step, by the numbers", expanded=classroom
-        ):
+    if not shown("internals") or live is None:
+        return
+    # Built only while open (a stateful expander reruns when toggled): its
+    # st.latex and st.dataframe made every first page load fetch and run KaTeX
+    # (265 KB + fonts) and the DataFrame's chunks (1.2 MB) for a closed panel.
+    # The step it explains stays in the session (Key.STEP, persist_state), so
+    # the contour's arrows keep it while the panel is closed. An expander has
+    # no persist_state: whether it is open is copied to a plain key, which
+    # outlives a visit to the other page, and is its default when it returns.
+    box = st.expander(
+        "Optimizer internals: one step, by the numbers",
+        expanded=st.session_state.get(Key.INTERNALS_KEPT, classroom),
+        key=Key.INTERNALS_OPEN,
+        on_change=_keep_internals_open,
+    )
+    if box.open:
+        with box:
             teaching.render_internals(
                 live, current.optimizer, dict(current.params), quadratic
             )
+
+
+def _keep_internals_open() -> None:
+    st.session_state[Key.INTERNALS_KEPT] = st.session_state[Key.INTERNALS_OPEN]
 
 
 def render_sharpness(current: ExplorerState, source, runs, classroom: bool) -> None:

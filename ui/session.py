@@ -55,6 +55,8 @@ class Key(StrEnum):
     CODE_RUN = "code_run"
     LINK_HIDE = "link_hide"
     LINK_OPEN = "link_open"  # the lesson link's expander: open or not
+    INTERNALS_OPEN = "internals_open"  # the optimizer internals' expander
+    INTERNALS_KEPT = "internals_kept"  # ... open or not, kept through page visits
 
 
 # A widget's persist_state. A page reads its URL into its widgets' keys once per
@@ -140,6 +142,7 @@ def init_session() -> None:
     st.session_state[Key.SHARPNESS_ON] = view.sharpness
     if view.step is not None:  # clamped to the live run's steps where shown
         st.session_state[Key.STEP] = view.step
+        st.session_state[Key.INTERNALS_KEPT] = True  # a chosen step, explained
     st.session_state[Key.URL_WARNINGS] = warnings + view_warnings
     load_state(parsed)
 

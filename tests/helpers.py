@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.runtime.state.common import TESTING_KEY
 from streamlit.testing.v1 import AppTest
@@ -15,6 +16,7 @@ from landscape.data.dataset import Dataset
 from landscape.figures import backdrop
 from landscape.settings import BY_NAME, UPLOAD
 from landscape.surface import loss_surface
+from ui.session import LR_LABEL
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success")
@@ -90,6 +92,30 @@ def drawn_path(at: AppTest, index: int = 0) -> np.ndarray:
 def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def send_trigger(at: AppTest, key: str, event: str, value) -> AppTest:
+    """Send what a chart bridge element (ui/drag.py; key: its widget key) sends
+    as a trigger value, and rerun. AppTest cannot run the bridge's JavaScript,
+    so this adds the trigger to the next run's widget states, as the browser
+    does; the e2e tests use the real page."""
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}")]
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def want_family(at: AppTest, *labels: str) -> AppTest:
+    """Ask for the drag family of each slider named, as the bridge does when a
+    pointer comes over it."""
+    for label in labels:
+        key = "bridge_lr" if label == LR_LABEL else "bridge_hyper"
+        send_trigger(at, key, "want", label)
     return at
 
 

@@ -17,7 +17,7 @@ from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
 from landscape.figures import fit_xs
 from landscape.settings import BY_NAME, LR_STOPS, momentum_knob
-from tests.helpers import decode, make_app, run
+from tests.helpers import decode, make_app, run, want_family
 from ui.session import LR_LABEL, knob_label
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -39,26 +39,58 @@ def test_thin_keeps_the_head_and_the_last_row_within_the_limit(n):
 
 
 def elements(at) -> dict[str, dict]:
-    """Each bridge element's data by its name ("lr", "hyper")."""
+    """Each bridge element's data by its name ("click", "lr", "hyper")."""
     out = [json.loads(e.proto.json) for e in at.get("bidi_component")]
     return {data["name"]: data for data in out}
 
 
 def bridge_data(at) -> dict:
-    """Every slider's family, as the page's script merges them."""
+    """Every slider's family, as the page's script merges them (None: not
+    trained until asked for)."""
     knobs = {}
     for data in elements(at).values():
-        knobs |= (data["drag"] or {}).get("knobs", {})
+        knobs |= (data.get("drag") or {}).get("knobs", {})
     return {"knobs": knobs}
+
+
+def wanted(at):
+    """Ask for every slider's family, as a pointer over each slider does."""
+    return want_family(at, *bridge_data(at)["knobs"])
 
 
 def lr_stops(at) -> dict:
     return bridge_data(at)["knobs"][LR_LABEL]
 
 
+def test_a_family_is_trained_only_once_its_slider_is_wanted(monkeypatch):
+    at = run(make_app(dataset="overlap", optimizer="momentum", lr="0.1", steps="50"))
+    labels = [LR_LABEL, knob_label("momentum")]
+    assert bridge_data(at)["knobs"] == dict.fromkeys(labels)  # named, not trained
+    calls, real = [], trainer.run
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trainer, "run", counted)
+    want_family(at, LR_LABEL)
+    assert list(bridge_data(at)["knobs"][LR_LABEL]) == [f"{v:g}" for v in LR_STOPS]
+    assert bridge_data(at)["knobs"][labels[1]] is None  # only the one asked for
+    assert len(calls) == len(LR_STOPS)  # its stops' runs, nothing else
+    # Wanted for the session: a new start brings its new family at once.
+    at.number_input(key="in_w1").set_value(1.0)
+    run(at)
+    stops = bridge_data(at)["knobs"][LR_LABEL]
+    assert unpack(stops["0.1"]["w1"])[0] == 1.0
+    # A request that names no slider of the page changes nothing.
+    want_family(at, knob_label("beta_1"))
+    assert bridge_data(at)["knobs"][labels[1]] is None
+
+
 def test_the_page_sends_every_stop_as_the_engine_trains_it():
     at = run(make_app(dataset="overlap", optimizer="sgd", lr="0.1", steps="400",
                       pin="adam,lr=0.05,steps=30"))  # fmt: skip
+    wanted(at)
     assert list(bridge_data(at)["knobs"]) == [LR_LABEL]  # SGD has no momentum
     sent = lr_stops(at)
     assert list(sent) == [f"{v:g}" for v in LR_STOPS]  # the slider's texts
@@ -94,9 +126,9 @@ def test_the_page_sends_every_stop_as_the_engine_trains_it():
 
 
 def test_a_payload_stays_bounded_for_the_longest_runs():
-    at = run(make_app(dataset="overlap", optimizer="sgd", lr="0.1", steps="10000"))
-    (element,) = at.get("bidi_component")  # SGD: the rate's element alone
-    size = len(element.proto.json)
+    at = wanted(run(make_app(dataset="overlap", optimizer="sgd", lr="0.1",
+                             steps="10000")))  # fmt: skip
+    size = len(json.dumps(elements(at)["lr"]))  # SGD: the rate's family alone
     # 31 stops x 300 rows x (steps, w1, w2, loss) float32 + a 100-point line,
     # in base64: about 620 KB; the run itself has 10,001 rows.
     assert size < 31 * (300 * 4 * 4 + 100 * 4) * 4 / 3 + 31 * 200
@@ -107,7 +139,8 @@ def test_a_payload_stays_bounded_for_the_longest_runs():
 @pytest.mark.parametrize("key", ["momentum", "adam"])
 def test_a_momentum_like_slider_sends_its_own_family_at_the_committed_rate(key):
     name, stops = momentum_knob(key)
-    at = run(make_app(dataset="overlap", optimizer=key, lr="0.05", steps="120"))
+    at = wanted(run(make_app(dataset="overlap", optimizer=key, lr="0.05",
+                             steps="120")))  # fmt: skip
     knobs = bridge_data(at)["knobs"]
     assert list(knobs) == [LR_LABEL, knob_label(name)]
     sent = knobs[knob_label(name)]

@@ -4,7 +4,6 @@ the TensorFlow code, classroom mode, hidden controls and lessons."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import urllib.parse
 from types import SimpleNamespace
@@ -12,7 +11,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from landscape import lessons, links
@@ -26,6 +24,7 @@ from tests.helpers import (
     paths,
     query_all,
     run,
+    send_trigger,
     served_picture,
     warnings,
 )
@@ -52,26 +51,14 @@ def numbers(text: str) -> list[float]:
 
 
 def click_contour(at: AppTest, w1: float, w2: float, box=None) -> AppTest:
-    """Send what the chart bridge sends for a click on the contour, and rerun.
-
-    AppTest cannot run the bridge's JavaScript, so this adds its trigger value
-    (the point and the view's box, in data units) to the next run's widget
-    states, as the browser does; box defaults to the contour's axis ranges.
+    """Send what the chart bridge sends for a click on the contour, and rerun;
+    box defaults to the contour's axis ranges.
     tests/e2e/test_teaching_browser.py clicks the real page.
     """
     if box is None:
         x, y = axes_range(at)
         box = [*x, *y]
-    (bridge,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-bridge")]
-    states = at._tree.get_widget_states()
-    event = states.widgets.add()
-    event.id = _make_trigger_id(bridge.proto.id, "events")
-    event.json_trigger_value = json.dumps(
-        [{"event": "start", "value": {"w1": w1, "w2": w2, "box": list(box)}}]
-    )
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return send_trigger(at, "bridge", "start", {"w1": w1, "w2": w2, "box": list(box)})
 
 
 def show_playback(at: AppTest) -> dict:

@@ -24,7 +24,14 @@ from landscape.config import START_LIMIT
 from landscape.settings import LR_STOPS, Pin, momentum_knob, run_config
 from ui import cache, drag_script
 from ui.runs import live_run, run_labels, slots
-from ui.session import LR_LABEL, Key, knob_label, shown, stop_text
+from ui.session import (
+    LR_LABEL,
+    Key,
+    hyper_slider_key,
+    knob_label,
+    shown,
+    stop_text,
+)
 
 BRIDGE = st.components.v2.component("chart_bridge", js=drag_script.JS)
 
@@ -68,24 +75,33 @@ def _at(pin: Pin, knob: str, value: float | None) -> Pin:
     return replace(pin, params=tuple(sorted(params.items())))
 
 
-def drag_payloads(current, source: cache.Source, runs) -> dict[str, dict]:
-    """The live run at every stop of each slider on the page that has one,
-    by the slider's accessible name: the learning rate and, with the
-    hyperparameters shown, the optimizer's momentum-like one."""
+def drag_knobs(current, runs) -> dict[str, tuple[str, str]]:
+    """Each slider on the page that can have a family: its accessible name ->
+    (the knob, "lr" or the hyperparameter's name; the slider's widget key).
+    The learning rate's and, with the hyperparameters shown, the optimizer's
+    momentum-like one's."""
     if live_run(runs) is None:
         return {}
-    others = tuple(pin for slot, pin in slots(current) if slot != 0)
-    pin = current.live
     knobs = {}
     if Key.LR_SLIDER in st.session_state:
-        knobs[LR_LABEL] = "lr"
-    knob = momentum_knob(pin.optimizer)
+        knobs[LR_LABEL] = ("lr", Key.LR_SLIDER)
+    knob = momentum_knob(current.live.optimizer)
     if knob is not None and shown("hyperparameters"):  # its slider is drawn
-        knobs[knob_label(knob[0])] = knob[0]
+        name = knob[0]
+        knobs[knob_label(name)] = (name, hyper_slider_key(current.live.optimizer, name))
+    return knobs
+
+
+def drag_payloads(current, source: cache.Source, runs, only=None) -> dict[str, dict]:
+    """The live run at every stop of each slider on the page that has one, by
+    the slider's accessible name (only: those names, if given)."""
+    others = tuple(pin for slot, pin in slots(current) if slot != 0)
     out = {}
-    for label, name in knobs.items():
+    for label, (name, _) in drag_knobs(current, runs).items():
+        if only is not None and label not in only:
+            continue
         try:
-            normal = _at(pin, name, None)
+            normal = _at(current.live, name, None)
             out[label] = get_stops(source, current.loss, normal, others, name)
         except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
             continue
@@ -93,32 +109,57 @@ def drag_payloads(current, source: cache.Source, runs) -> dict[str, dict]:
 
 
 def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:
-    """Mount the bridge: one element per slider's family, the first also
-    carrying the contour's clicks if clickable.
+    """Mount the bridge: the contour's clicks (if clickable), and one element
+    per slider's family.
 
-    One element each, not one for all: the learning rate's family depends on
-    the committed momentum and the momentum's on the committed rate, so a
-    commit changes the other slider's family only; Streamlit's message cache
-    then sends a reference for the element that did not change.
+    A family is trained only once its slider is wanted: the bridge asks for it
+    (trigger value "want") when a pointer comes over the slider or it takes
+    the keyboard's focus, so a change made in a box, a select or a link costs
+    no family (31 trainer runs each; py-spy put them at 20-28% of a script
+    run). Once wanted, a slider's family comes with every run of the session.
+
+    One element per family, not one for all: the learning rate's family
+    depends on the committed momentum and the momentum's on the committed
+    rate, so a commit changes the other slider's family only; Streamlit's
+    message cache then sends a reference for the element that did not change.
     """
-    families = drag_payloads(current, source, runs)
-    if not families and not clickable:
-        return
-    BRIDGE(
-        data={"name": "lr", "drag": family.payload(
-            {k: v for k, v in families.items() if k == LR_LABEL}),
-            "clickable": clickable},
-        key=Key.BRIDGE,
-        height=0,
-        on_start_change=_on_start,
-    )  # fmt: skip
-    rest = {k: v for k, v in families.items() if k != LR_LABEL}
-    if rest:
+    if clickable:
         BRIDGE(
-            data={"name": "hyper", "drag": family.payload(rest), "clickable": False},
-            key=f"{Key.BRIDGE}_hyper",
+            data={"name": "click", "clickable": True},
+            key=Key.BRIDGE,
             height=0,
+            on_start_change=_on_start,
         )
+    knobs = drag_knobs(current, runs)
+    if knobs:
+        _families(current, source, runs, knobs)
+
+
+@st.fragment
+def _families(current, source: cache.Source, runs, knobs: dict) -> None:
+    """A fragment: a slider's request for its family reruns only this."""
+    wanted = st.session_state.get(Key.DRAG_WANTED, ())
+    families = drag_payloads(current, source, runs, only=wanted)
+    for label, (name, _) in knobs.items():
+        part = "lr" if name == "lr" else "hyper"
+        BRIDGE(
+            # None: trained on request (the slider not yet wanted).
+            data={"name": part, "drag": family.payload({label: families.get(label)})},
+            key=f"{Key.BRIDGE}_{part}",
+            height=0,
+            on_want_change=_on_want,
+        )
+
+
+def _on_want() -> None:
+    """A slider's family is wanted (the bridge's trigger value "want": the
+    slider's accessible name). Kept for the session."""
+    wanted = set(st.session_state.get(Key.DRAG_WANTED, ()))
+    for part in ("lr", "hyper"):
+        label = (st.session_state.get(f"{Key.BRIDGE}_{part}") or {}).get("want")
+        if isinstance(label, str):
+            wanted.add(label)
+    st.session_state[Key.DRAG_WANTED] = tuple(sorted(wanted))
 
 
 def _on_start() -> None:

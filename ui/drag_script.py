@@ -20,6 +20,11 @@ JS = r"""
 //
 // It also carries the contour's clicks to Python (trigger value "start"): the
 // point under the pointer and the view's box, in data units (p2d).
+//
+// A slider's family comes on request: its element names the slider with no
+// stops until the pointer comes over it or it takes the focus, when the
+// bridge asks for it (trigger value "want", which reruns only the families'
+// fragment). A press before it arrives is drawn from the moment it does.
 
 const PARTS = ["casing", "path", "ends", "loss", "fit"];
 
@@ -215,9 +220,33 @@ function atCommitted(state) {
 // A run of the script ended: the charts now show the committed values.
 function settled(state) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
+    // A run that ended while a thumb is held is the families' fragment (a
+    // release commits, and its run ends after it): the drag goes on.
+    if (state.pressed) return;
     reset(state);
     commit(state);
   }));
+}
+
+// The slider around an element, if the bridge knows its name.
+function sliderAt(target) {
+  let el = target;
+  for (let up = 0; el && up < 8; up++, el = el.parentElement) {
+    const found = el.querySelectorAll
+      ? el.querySelectorAll("[role=slider][aria-label]") : [];
+    if (found.length === 1) return found[0].getAttribute("aria-label");
+    if (found.length > 1) return null;
+  }
+  return null;
+}
+
+// A pointer over a slider, or the focus on it: ask for its family once.
+function ask(state, e) {
+  const label = sliderAt(e.target);
+  const wanted = label && state.pending[label];
+  if (!wanted || wanted.asked) return;
+  wanted.asked = true;
+  wanted.trigger("want", label);
 }
 
 function commit(state) {
@@ -231,13 +260,26 @@ function commit(state) {
 function watch(state) {
   document.addEventListener("pointermove", (e) => { state.lastMove = e.timeStamp; },
     { capture: true, passive: true });
-  document.addEventListener("pointerdown", (e) => hook(state, e),
+  document.addEventListener("pointerdown", (e) => {
+    // Where every slider stands as a press begins: its committed value, for a
+    // family that arrives mid-drag.
+    state.pressed = true;
+    state.downAt = {};
+    for (const label of Object.keys(state.pending)) {
+      state.downAt[label] = sliderText(label);
+    }
+    hook(state, e);
+  }, { capture: true, passive: true });
+  document.addEventListener("pointerover", (e) => ask(state, e),
     { capture: true, passive: true });
+  document.addEventListener("focusin", (e) => ask(state, e), { capture: true });
   // Released where it was committed: no run follows, so undo the overlay now.
-  const release = () => setTimeout(() => {
+  const release = (e) => setTimeout(() => {
+    if (e.type !== "keyup") state.pressed = false;
     if (state.layers.size && atCommitted(state)) settled(state);
   }, 0);
   document.addEventListener("pointerup", release, { capture: true, passive: true });
+  document.addEventListener("pointercancel", release, { capture: true, passive: true });
   document.addEventListener("keyup", release, { capture: true, passive: true });
   new MutationObserver((records) => {
     for (const r of records) {
@@ -270,22 +312,34 @@ function watch(state) {
   });
 }
 
-// One element per slider's family (ui/drag.py): "lr" (also carrying the
-// contour's clicks) and "hyper"; the page's state merges their families.
+// Elements (ui/drag.py): "click" carries the contour's clicks; "lr" and
+// "hyper" one slider's family each, merged here into the page's state.
 export default function ({ data, setTriggerValue }) {
   const state = window.landscapeDrag || (window.landscapeDrag = {
     times: [], swaps: 0, cache: {}, layers: new Map(), lastMove: 0, shown: null,
-    shownBy: null, committed: {}, clicks: 0, drag: null, owned: {},
+    shownBy: null, committed: {}, clicks: 0, drag: null, owned: {}, pending: {},
+    pressed: false, arrivals: [], downAt: {},
   });
   const name = (data && data.name) || "lr";
-  if (name === "lr") {
+  if (name === "click") {
     state.trigger = setTriggerValue;
     state.clickable = Boolean(data && data.clickable);
   }
   // A slider's family changes with the data, loss, start, steps, optimizer or
   // the other slider, never with its own committed value: then its element
-  // runs again with new stops.
-  const knobs = (data && data.drag && data.drag.knobs) || {};
+  // runs again with new stops. Null: not trained until asked for.
+  const sent = (data && data.drag && data.drag.knobs) || {};
+  const knobs = {};
+  for (const [label, stops] of Object.entries(sent)) {
+    if (stops) {
+      knobs[label] = stops;
+      delete state.pending[label];
+    } else {
+      const before = state.pending[label];
+      state.pending[label] = { trigger: setTriggerValue,
+                               asked: Boolean(before && before.asked) };
+    }
+  }
   const text = JSON.stringify(knobs);
   const before = state.owned[name];
   if (!before || before.text !== text) {
@@ -297,9 +351,24 @@ export default function ({ data, setTriggerValue }) {
     for (const key of Object.keys(state.cache)) {
       if (changed.has(key.split("\u0000")[0])) delete state.cache[key];
     }
-    reset(state);
     state.drag = Object.keys(all).length ? { knobs: all } : null;
-    commit(state);
+    if (state.pressed) {
+      // Arrived mid-drag: committed is where the thumb was pressed; show
+      // where it is now.
+      const at = state.downAt || {};
+      for (const label of Object.keys(knobs)) {
+        state.arrivals.push(performance.now());
+        if (at[label] != null) state.committed[label] = at[label];
+        const now = sliderText(label);
+        if (now != null && now !== state.committed[label]) {
+          swap(state, label, now, performance.now());
+        }
+      }
+    } else {
+      for (const label of Object.keys(knobs)) state.arrivals.push(performance.now());
+      reset(state);
+      commit(state);
+    }
   }
   if (!state.watching) {
     state.watching = true;

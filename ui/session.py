@@ -43,7 +43,8 @@ class Key(StrEnum):
     NOTICE = "notice"  # what the last sweep or line-up did to the pins
     VIEW = "view"  # Contour, Playback or 3D surface
     CONTOUR = "contour"  # the contour chart
-    BRIDGE = "bridge"  # the chart bridge (ui/drag.py): drag family, clicks
+    BRIDGE = "bridge"  # the chart bridge (ui/drag.py): clicks; + _lr, _hyper: families
+    DRAG_WANTED = "drag_wanted"  # the sliders whose drag family was asked for
     AUTO_RANGE = "auto_range"
     AXES = "axes"  # frame the runs that settle, fit all, or lock the axes
     FRAME = "frame"  # the last axis range drawn

@@ -233,7 +233,7 @@ function sliderAt(target) {
   let el = target;
   for (let up = 0; el && up < 8; up++, el = el.parentElement) {
     const found = el.querySelectorAll
-      ? el.querySelectorAll("[role=slider][aria-label]") : [];
+      ? el.querySelectorAll("[aria-valuetext][aria-label]") : [];
     if (found.length === 1) return found[0].getAttribute("aria-label");
     if (found.length > 1) return null;
   }

@@ -46,6 +46,26 @@ def thumb(page, slider: str = SLIDER):
     return handle
 
 
+def want(page, slider: str = SLIDER) -> float:
+    """Bring the pointer over a slider's thumb, as a person about to drag it
+    does, and wait for its drag family (the bridge asks for it then): the
+    milliseconds from the pointer's arrival to the family's, in the page's
+    clock."""
+    label = page.locator(slider).get_attribute("aria-label")
+    box = thumb(page, slider).bounding_box()
+    t0 = page.evaluate("performance.now()")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "(l) => window.landscapeDrag && window.landscapeDrag.drag && "
+        "window.landscapeDrag.drag.knobs[l]",
+        arg=label,
+        timeout=120_000,
+    )
+    arrived = page.evaluate("Math.max(...window.landscapeDrag.arrivals)")
+    wait_idle(page)
+    return round(arrived - t0, 1)
+
+
 def drag(page, moves: int, dx: float, pause_ms: int = 60, slider: str = SLIDER) -> None:
     """Press on the thumb and move it `moves` times by dx pixels; not released."""
     box = thumb(page, slider).bounding_box()
@@ -155,6 +175,13 @@ def _app(browser, url: str) -> dict:
     first_page = frames.take()
     cold = _cold_load(browser, url + QUERY, 3)
     times, sizes = _commits(page, frames)
+    # The pointer comes over the thumb: the bridge asks for the rate's family
+    # (a run of the families' fragment only), timed to its arrival.
+    frames.take()
+    runs_before = page.evaluate("window.bench.runs")
+    family_ms = want(page)
+    family_bytes = frames.take()
+    family_runs = page.evaluate("window.bench.runs") - runs_before
     # One drag across the stops, timed by the bridge itself per input event.
     page.evaluate("window.bench.runs = 0; window.landscapeDrag.times = []")
     frames.take()
@@ -170,6 +197,9 @@ def _app(browser, url: str) -> dict:
         "commit_ms_median": round(statistics.median(times), 1),
         "commit_ms_all": [round(t) for t in times],
         "commit_bytes_median": int(statistics.median(sizes)),
+        "family_ms": family_ms,
+        "family_bytes": family_bytes,
+        "family_script_runs": family_runs,
         "drag_events": len(swaps),
         "drag_redraw_ms_p50": _percentile(swaps, 50),
         "drag_redraw_ms_p95": _percentile(swaps, 95),

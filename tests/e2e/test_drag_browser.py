@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from landscape import fit, trainer
-from landscape.bench.browser import SLIDER, drag
+from landscape.bench.browser import SLIDER, drag, thumb, want
 from landscape.browser import wait_for_charts, wait_idle
 from landscape.config import RunConfig
 from landscape.data.presets import make_dataset
@@ -31,7 +31,11 @@ def open_page(page, server, query=QUERY):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server + query)
     wait_for_charts(page, 3)
-    page.wait_for_function("() => window.landscapeDrag && window.landscapeDrag.drag")
+    wait_idle(page)
+    # Nothing trained for a drag until a slider is wanted.
+    page.wait_for_function("() => window.landscapeDrag")  # the bridge is mounted
+    assert page.evaluate("window.landscapeDrag.drag") is None
+    want(page)  # the pointer over the rate's thumb brings its family
     # Every script run from here on: Streamlit marks the app while one runs.
     page.evaluate(
         """() => { window.runs = 0; const app = document.querySelector(
@@ -158,6 +162,8 @@ def test_dragging_momentum_moves_the_path_and_release_commits_it(page, server):
     assert page.get_by_role("slider", name=label).count() == 1
     page.wait_for_timeout(300)  # the expander's opening animation
     assert page.locator(slider).get_attribute("aria-valuetext") == "0.9"
+    want(page, slider)
+    page.evaluate("window.runs = 0")  # the family's fragment ran; none from here
     drag(page, 2, -25.0, slider=slider)  # to the left: less momentum
     text = page.locator(slider).get_attribute("aria-valuetext")
     assert float(text) < 0.9
@@ -187,6 +193,43 @@ def test_dragging_momentum_moves_the_path_and_release_commits_it(page, server):
     )
     np.testing.assert_array_equal(np.float32(live).T, run.weights)
     assert float(page.get_by_label("momentum", exact=True).input_value()) == float(text)
+    assert errors == []
+
+
+def test_a_drag_begun_before_its_family_arrives_is_drawn_once_it_does(page, server):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + QUERY.replace("steps=100", "steps=60"))  # a family not made
+    wait_for_charts(page, 3)
+    wait_idle(page)
+    page.wait_for_function("() => window.landscapeDrag")  # the bridge is mounted
+    box = thumb(page).bounding_box()  # scrolled into view
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # over the thumb (asks) and pressed at once
+    page.mouse.down()
+    for i in range(1, 4):
+        page.mouse.move(x + 8 * i, y)
+        page.wait_for_timeout(60)
+    page.wait_for_function(
+        "(l) => window.landscapeDrag.drag && window.landscapeDrag.drag.knobs[l]",
+        arg=page.locator(SLIDER).get_attribute("aria-label"),
+        timeout=60_000,
+    )
+    page.mouse.move(x + 32, y)
+    page.wait_for_timeout(300)
+    text = page.locator(SLIDER).get_attribute("aria-valuetext")
+    assert text != "0.1"
+    assert page.evaluate("window.landscapeDrag.shown") == text
+    data = make_dataset("overlap", 200, None, 0)
+    run = trainer.run(data, RunConfig(optimizer="sgd", learning_rate=float(text),
+                                      steps=60, start=(-2.0, 2.0)))  # fmt: skip
+    alpha = [a for a in drawn_at(page, run.weights[::5]) if a >= 0]
+    assert len(alpha) >= 2 and min(alpha) > 100, alpha
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => location.search.includes('lr={urllib.parse.quote(text)}&')",
+        timeout=60_000,
+    )
     assert errors == []
 
 

@@ -2,7 +2,7 @@
 
 Usage: python -m scripts.loadtest [--sessions 30] [--interactions 5] [--browsers 2]
        [--think 1.0] [--cooldown 30] [--replicas 1] [--optimizers sgd,adam,...]
-       [--log FILE] [--json]
+       [--draggers 0.5] [--log FILE] [--json]
 
 It starts the app (ui.serve) on loopback, or with --replicas N that many
 servers behind HAProxy (deploy.cluster), warms each server up (every optimizer
@@ -12,7 +12,10 @@ is probed once a second throughout, as a liveness probe would. Then every
 session opens its own websocket (through the balancer, if any) with its own
 URL (data set, seed, start) and makes `interactions`
 widget changes (optimizer, learning rate, start, steps), each timed from the
-BackMsg sent to script_finished, with a random think time between them. A few
+BackMsg sent to script_finished, with a random think time between them. A
+share of the websocket sessions (--draggers) drag the learning rate: after
+their page loads they ask for its drag family as the bridge does when a
+pointer comes over the slider, and from then on each change trains it. A few
 sessions are real Chromium pages. After the sessions close and a cool-down,
 RSS is read again. Finally every live path a session received is compared with
 `landscape.trainer.run` for that session's own settings, in this process.
@@ -38,6 +41,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a file: python scripts/loadtest.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from landscape.settings import LR_STOPS  # noqa: E402
 from scripts.loadtest_plan import (  # noqa: E402
     DATASETS,
     OPTIMIZERS,
@@ -55,6 +59,7 @@ from scripts.loadtest_server import (  # noqa: E402
     server_errors,
 )
 from scripts.stream_client import StreamSession  # noqa: E402
+from ui.session import LR_LABEL  # noqa: E402
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Record:
     errors: list[str] = field(default_factory=list)
     paths: list[tuple[int, Settings, str, np.ndarray]] = field(default_factory=list)
     replicas: dict[int, str] = field(default_factory=dict)  # session -> replica
+    families: list[float] = field(default_factory=list)  # a drag family's arrival
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, who: int, s: Settings, page, first: bool) -> None:
@@ -79,14 +85,31 @@ class Record:
             self.paths.append((who, s, name, xy))
 
 
+async def want_family(session: StreamSession, who: int, rec: Record) -> None:
+    """What the bridge sends when a pointer comes over the rate's slider: the
+    families' fragment reruns and sends the rate's family (ui/drag.py)."""
+    page = await session.trigger("bridge_lr", "want", LR_LABEL)
+    data = json.loads(page.components.get("bridge_lr") or "{}")
+    stops = ((data.get("drag") or {}).get("knobs") or {}).get(LR_LABEL)
+    with rec.lock:
+        if page.ok and len(stops or ()) == len(LR_STOPS):
+            rec.families.append(page.seconds)
+        else:
+            rec.errors.append(f"session {who}: no drag family ({page.status})")
+
+
 async def ws_session(url: str, who: int, steps: list[Settings], rec: Record,
-                     think: float) -> None:  # fmt: skip
-    """One websocket session: its page, then its widget changes with pauses."""
+                     think: float, drags: bool = False) -> None:  # fmt: skip
+    """One websocket session: its page, then its widget changes with pauses.
+    drags: a student who drags the rate: after the page, the pointer comes
+    over the slider (its family is then trained with every change)."""
     rng = random.Random(who)
     try:
         async with StreamSession(url, steps[0].query()) as session:
             rec.replicas[who] = session.replica
             rec.page(who, steps[0], await session.rerun(), first=True)
+            if drags:
+                await want_family(session, who, rec)
             for s in steps[1:]:
                 await asyncio.sleep(rng.uniform(0, 2 * think))
                 rec.page(who, s, await session.rerun(widget_values(s)), first=False)
@@ -145,13 +168,19 @@ async def drive(url: str, targets: list[Target], args, rec: Record) -> dict:
         browsers = browser_sessions(url, range(n, args.sessions), plans[n:], rec,
                                     args.think)  # fmt: skip
         plans = plans[:n]
-    socket_runs = [ws_session(url, i, p, rec, args.think) for i, p in enumerate(plans)]
+    share = args.draggers  # spread evenly: 0.5 is every other session
+    socket_runs = [
+        ws_session(
+            url, i, p, rec, args.think, drags=int((i + 1) * share) > int(i * share)
+        )  # fmt: skip
+        for i, p in enumerate(plans)
+    ]
     await asyncio.gather(*socket_runs, *([browsers] if browsers else []))
     wall = time.perf_counter() - started
     stop.set()
     servers = await asyncio.gather(*watchers)
     await asyncio.sleep(args.cooldown)
-    reruns = len(rec.seconds) + len(rec.loads)
+    reruns = len(rec.seconds) + len(rec.loads)  # a family's fragment run: not one
     for target, server in zip(targets, servers):
         server["rss_after_mb"] = rss_mb(target.pid)
         server["ws_sessions"] = sum(r == target.name for r in rec.replicas.values())
@@ -210,6 +239,9 @@ def run(args) -> dict:
         "errors": len(errors), "error_examples": distinct(errors)[:8],
         "p50_s": percentile(rec.seconds, 50), "p95_s": percentile(rec.seconds, 95),
         "max_s": max(rec.seconds, default=None),
+        "draggers": len(rec.families),
+        "family_p50_s": percentile(rec.families, 50),
+        "family_p95_s": percentile(rec.families, 95),
         "load_p50_s": percentile(rec.loads, 50),
         "load_p95_s": percentile(rec.loads, 95),
         **servers,
@@ -222,6 +254,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--interactions", type=int, default=5)
     ap.add_argument("--browsers", type=int, default=2, help="of the sessions")
+    ap.add_argument("--draggers", type=float, default=0.5,
+                    help="share of websocket sessions that drag the rate")  # fmt: skip
     ap.add_argument("--think", type=float, default=1.0, help="mean seconds between")
     ap.add_argument("--cooldown", type=float, default=30.0, help="seconds")
     ap.add_argument("--replicas", type=int, default=1, help="behind HAProxy if > 1")

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import websockets
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -44,6 +45,7 @@ class Page:
 
     widgets: dict[str, tuple[str, object]] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)  # key -> Plotly JSON
+    components: dict[str, str] = field(default_factory=dict)  # key -> data JSON
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
@@ -56,6 +58,7 @@ class Page:
         return not self.exceptions and self.status in (
             ForwardMsg.FINISHED_SUCCESSFULLY,
             ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+            ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
         )
 
     def live_path(self) -> tuple[str, np.ndarray]:
@@ -88,6 +91,7 @@ class StreamSession:
         self.query, self.timeout, self.cookie = query, timeout, cookie
         self.page_hash = page_hash  # the page the server last ran, as the browser
         self.ids: dict[str, tuple[str, str]] = {}  # key -> (element type, id)
+        self.fragments: dict[str, str] = {}  # key -> the fragment it is in, if any
         self.ws = None
 
     async def __aenter__(self) -> StreamSession:
@@ -133,6 +137,25 @@ class StreamSession:
         page.seconds = time.perf_counter() - started
         return page
 
+    async def trigger(self, key: str, event: str, value) -> Page:
+        """Send a component's trigger value, as its JavaScript does; a
+        component inside a fragment reruns only that fragment, as in the
+        browser (which names the fragment)."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query
+        msg.rerun_script.page_script_hash = self.page_hash
+        kind, element_id = self.ids[key]
+        state = msg.rerun_script.widget_states.widgets.add()
+        state.id = _make_trigger_id(element_id, "events")
+        state.json_trigger_value = json.dumps([{"event": event, "value": value}])
+        if self.fragments.get(key):
+            msg.rerun_script.fragment_id = self.fragments[key]
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        page = await self._read_until_finished()
+        page.seconds = time.perf_counter() - started
+        return page
+
     async def _read_until_finished(self) -> Page:
         page = Page()
         async with asyncio.timeout(self.timeout):
@@ -148,14 +171,14 @@ class StreamSession:
                     page.query = fm.page_info_changed.query_string
                     self.query = page.query  # as the browser's address bar
                 elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                    self._element(fm.delta.new_element, page)
+                    self._element(fm.delta.new_element, page, fm.delta.fragment_id)
                 elif kind == "session_event" and fm.session_event.HasField(
                     "script_compilation_exception"
                 ):
                     page.exceptions.append("script compilation error")
         return page
 
-    def _element(self, element, page: Page) -> None:
+    def _element(self, element, page: Page, fragment: str = "") -> None:
         kind = element.WhichOneof("type")
         body = getattr(element, kind)
         if kind == "exception":
@@ -170,4 +193,7 @@ class StreamSession:
         elif getattr(body, "id", "").startswith("$$ID-"):
             key = _key(body.id)
             self.ids[key] = (kind, body.id)
+            self.fragments[key] = fragment
             page.widgets[key] = (kind, body.id)
+            if kind == "bidi_component":
+                page.components[key] = body.json

@@ -38,6 +38,8 @@ def test_five_sessions_at_once_each_get_their_own_correct_runs():
     assert report["interactions"] == 25
     # Every page and every interaction was checked against the engine.
     assert report["verified_paths"] == 30
+    # Every other websocket session asked for the rate's drag family: it came.
+    assert report["draggers"] == 2
     (server,) = report["servers"]
     assert server["rss_after_mb"] <= 1.5 * server["rss_before_mb"]
 

@@ -113,10 +113,11 @@ def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:
     per slider's family.
 
     A family is trained only once its slider is wanted: the bridge asks for it
-    (trigger value "want") when a pointer comes over the slider or it takes
-    the keyboard's focus, so a change made in a box, a select or a link costs
-    no family (31 trainer runs each; py-spy put them at 20-28% of a script
-    run). Once wanted, a slider's family comes with every run of the session.
+    (trigger value "want", one rerun) when a pointer comes over the slider or
+    it takes the keyboard's focus, so a change made in a box, a select or a
+    link costs no family (31 trainer runs each; py-spy put them at 20-28% of a
+    script run). Once wanted, a slider's family comes with every run of the
+    session.
 
     One element per family, not one for all: the learning rate's family
     depends on the committed momentum and the momentum's on the committed
@@ -135,9 +136,17 @@ def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:
         _families(current, source, runs, knobs)
 
 
-@st.fragment
 def _families(current, source: cache.Source, runs, knobs: dict) -> None:
-    """A fragment: a slider's request for its family reruns only this."""
+    """One element per slider's family, None until wanted.
+
+    Not a fragment, though a request changes nothing else: Streamlit's
+    frontend sends the widget updates of one tick as one rerun, scoped to the
+    fragment of the first of them, so a request batched with another change
+    (a pointer moved onto the slider and clicked at once, a focus and a key
+    press) made that change a fragment's run, and the page did not follow it
+    (seen in Chromium: the contour's click was lost). A full rerun, once per
+    slider and session, costs about 0.2 s of the server's CPU.
+    """
     wanted = st.session_state.get(Key.DRAG_WANTED, ())
     families = drag_payloads(current, source, runs, only=wanted)
     for label, (name, _) in knobs.items():

@@ -23,8 +23,8 @@ JS = r"""
 //
 // A slider's family comes on request: its element names the slider with no
 // stops until the pointer comes over it or it takes the focus, when the
-// bridge asks for it (trigger value "want", which reruns only the families'
-// fragment). A press before it arrives is drawn from the moment it does.
+// bridge asks for it (trigger value "want": one rerun). A press before it
+// arrives is drawn from the moment it does.
 
 const PARTS = ["casing", "path", "ends", "loss", "fit"];
 
@@ -220,7 +220,7 @@ function atCommitted(state) {
 // A run of the script ended: the charts now show the committed values.
 function settled(state) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
-    // A run that ended while a thumb is held is the families' fragment (a
+    // A run that ended while a thumb is held brought a family asked for (a
     // release commits, and its run ends after it): the drag goes on.
     if (state.pressed) return;
     reset(state);
@@ -228,16 +228,13 @@ function settled(state) {
   }));
 }
 
-// The slider around an element, if the bridge knows its name.
+// The name of the Streamlit slider an element is part of, or null. Only its
+// own widget: walking up further reached the app's whole view, sidebar and
+// all, so a pointer over the contour asked for the rate's family.
 function sliderAt(target) {
-  let el = target;
-  for (let up = 0; el && up < 8; up++, el = el.parentElement) {
-    const found = el.querySelectorAll
-      ? el.querySelectorAll("[aria-valuetext][aria-label]") : [];
-    if (found.length === 1) return found[0].getAttribute("aria-label");
-    if (found.length > 1) return null;
-  }
-  return null;
+  const widget = target && target.closest && target.closest('[data-testid="stSlider"]');
+  const input = widget && widget.querySelector("[aria-valuetext][aria-label]");
+  return input ? input.getAttribute("aria-label") : null;
 }
 
 // A pointer over a slider, or the focus on it: ask for its family once.

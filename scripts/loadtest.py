@@ -86,8 +86,8 @@ class Record:
 
 
 async def want_family(session: StreamSession, who: int, rec: Record) -> None:
-    """What the bridge sends when a pointer comes over the rate's slider: a
-    rerun that sends the rate's family (ui/drag.py)."""
+    """What the bridge sends when a pointer comes over the rate's slider: the
+    families' fragment reruns and sends the rate's family (ui/drag.py)."""
     page = await session.trigger("bridge_lr", "want", LR_LABEL)
     data = json.loads(page.components.get("bridge_lr") or "{}")
     stops = ((data.get("drag") or {}).get("knobs") or {}).get(LR_LABEL)
@@ -180,7 +180,7 @@ async def drive(url: str, targets: list[Target], args, rec: Record) -> dict:
     stop.set()
     servers = await asyncio.gather(*watchers)
     await asyncio.sleep(args.cooldown)
-    reruns = len(rec.seconds) + len(rec.loads) + len(rec.families)
+    reruns = len(rec.seconds) + len(rec.loads)  # a family's fragment run: not one
     for target, server in zip(targets, servers):
         server["rss_after_mb"] = rss_mb(target.pid)
         server["ws_sessions"] = sum(r == target.name for r in rec.replicas.values())

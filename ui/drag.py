@@ -113,11 +113,11 @@ def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:
     per slider's family.
 
     A family is trained only once its slider is wanted: the bridge asks for it
-    (trigger value "want", one rerun) when a pointer comes over the slider or
-    it takes the keyboard's focus, so a change made in a box, a select or a
-    link costs no family (31 trainer runs each; py-spy put them at 20-28% of a
-    script run). Once wanted, a slider's family comes with every run of the
-    session.
+    (trigger value "want": a rerun of the families' fragment) when a pointer
+    comes over the slider or it takes the keyboard's focus, so a change made
+    in a box, a select or a link costs no family (31 trainer runs each; py-spy
+    put them at 20-28% of a script run). Once wanted, a slider's family comes
+    with every run of the session.
 
     One element per family, not one for all: the learning rate's family
     depends on the committed momentum and the momentum's on the committed
@@ -133,20 +133,29 @@ def render_bridge(current, source: cache.Source, runs, clickable: bool) -> None:
         )
     knobs = drag_knobs(current, runs)
     if knobs:
+        # The page's own run: nothing to compare until it ends (remember_state).
+        st.session_state.pop(Key.DRAG_SEEN, None)
         _families(current, source, runs, knobs)
 
 
+@st.fragment
 def _families(current, source: cache.Source, runs, knobs: dict) -> None:
-    """One element per slider's family, None until wanted.
+    """A fragment, one element per slider's family (None until wanted): a
+    request reruns only this (the family arrives in ~0.1 s, and under the load
+    test's 30 sessions in 0.6 s at p50, against 4.7 s as a whole rerun, which
+    waits for a run slot).
 
-    Not a fragment, though a request changes nothing else: Streamlit's
-    frontend sends the widget updates of one tick as one rerun, scoped to the
-    fragment of the first of them, so a request batched with another change
-    (a pointer moved onto the slider and clicked at once, a focus and a key
-    press) made that change a fragment's run, and the page did not follow it
-    (seen in Chromium: the contour's click was lost). A full rerun, once per
-    slider and session, costs about 0.2 s of the server's CPU.
+    Streamlit's frontend sends the widget updates of one tick as one rerun,
+    scoped to the fragment of the first of them: a request batched with
+    another change (a pointer moved onto a slider and clicked at once, a focus
+    and a key press) made that change a fragment's run too, and the page did
+    not follow it (seen in Chromium: a click on the contour was lost). The
+    change's callbacks and values do reach the session, so if anything but a
+    family request changed since the page's last run, this reruns the page.
     """
+    seen = st.session_state.get(Key.DRAG_SEEN)  # None: in the page's own run
+    if seen is not None and seen != _seen():
+        st.rerun(scope="app")
     wanted = st.session_state.get(Key.DRAG_WANTED, ())
     families = drag_payloads(current, source, runs, only=wanted)
     for label, (name, _) in knobs.items():
@@ -158,6 +167,41 @@ def _families(current, source: cache.Source, runs, knobs: dict) -> None:
             height=0,
             on_want_change=_on_want,
         )
+
+
+# What a family request may change (the families' elements, the wanted list),
+# and the click's trigger value (reset after its run; its callback changes the
+# keys that matter).
+_OWN = (Key.BRIDGE, f"{Key.BRIDGE}_lr", f"{Key.BRIDGE}_hyper", Key.DRAG_WANTED,
+        Key.DRAG_SEEN)  # fmt: skip
+
+
+def remember_state() -> None:
+    """At the end of the page's run: the state the families' fragment checks."""
+    st.session_state[Key.DRAG_SEEN] = _seen()
+
+
+def _seen() -> frozenset:
+    """The session's state as the page's run saw it, but for what a family
+    request changes."""
+    return frozenset(
+        (key, _value(value))
+        for key, value in st.session_state.items()
+        if key not in _OWN
+    )
+
+
+def _value(value):
+    """Plain values and their containers by value (a multiselect's list is a
+    new list each run), anything else by identity (a callback that changes
+    such a value replaces it)."""
+    if isinstance(value, (int, float, str, bool, bytes, type(None))):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(_value(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _value(v)) for k, v in value.items()))
+    return ("id", id(value))
 
 
 def _on_want() -> None:

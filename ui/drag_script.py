@@ -23,8 +23,8 @@ JS = r"""
 //
 // A slider's family comes on request: its element names the slider with no
 // stops until the pointer comes over it or it takes the focus, when the
-// bridge asks for it (trigger value "want": one rerun). A press before it
-// arrives is drawn from the moment it does.
+// bridge asks for it (trigger value "want", which reruns only the families'
+// fragment). A press before it arrives is drawn from the moment it does.
 
 const PARTS = ["casing", "path", "ends", "loss", "fit"];
 
@@ -220,7 +220,7 @@ function atCommitted(state) {
 // A run of the script ended: the charts now show the committed values.
 function settled(state) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
-    // A run that ended while a thumb is held brought a family asked for (a
+    // A run that ended while a thumb is held is the families' fragment (a
     // release commits, and its run ends after it): the drag goes on.
     if (state.pressed) return;
     reset(state);

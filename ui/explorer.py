@@ -76,3 +76,4 @@ def main() -> None:
     panels.render_panels(current, source, data, shown_runs, surf, classroom)
     if not classroom:
         runs.render_pin_list(current)
+    drag.remember_state()  # last: what the drag families' fragment compares

@@ -45,6 +45,7 @@ class Key(StrEnum):
     CONTOUR = "contour"  # the contour chart
     BRIDGE = "bridge"  # the chart bridge (ui/drag.py): clicks; + _lr, _hyper: families
     DRAG_WANTED = "drag_wanted"  # the sliders whose drag family was asked for
+    DRAG_SEEN = "drag_seen"  # the session's state at the page's last run (ui/drag.py)
     AUTO_RANGE = "auto_range"
     AXES = "axes"  # frame the runs that settle, fit all, or lock the axes
     FRAME = "frame"  # the last axis range drawn

@@ -177,7 +177,7 @@ def _app(browser, url: str) -> dict:
     first_page = frames.take()
     cold = _cold_load(browser, url + QUERY, 3)
     # The pointer comes over the thumb: the bridge asks for the rate's family
-    # (one script run), timed to its arrival. Wanted,
+    # (a run of the families' fragment only), timed to its arrival. Wanted,
     # it then comes with every commit, as for a student who drags.
     page.evaluate(WATCH)
     frames.take()

@@ -163,7 +163,7 @@ def test_dragging_momentum_moves_the_path_and_release_commits_it(page, server):
     page.wait_for_timeout(300)  # the expander's opening animation
     assert page.locator(slider).get_attribute("aria-valuetext") == "0.9"
     want(page, slider)
-    page.evaluate("window.runs = 0")  # the family's request ran; none from here
+    page.evaluate("window.runs = 0")  # the family's fragment ran; none from here
     drag(page, 2, -25.0, slider=slider)  # to the left: less momentum
     text = page.locator(slider).get_attribute("aria-valuetext")
     assert float(text) < 0.9

@@ -73,6 +73,37 @@ def test_a_click_on_the_contour_starts_the_live_run_there(page, server):
     assert page.evaluate("window.landscapeDrag.clicks") == 1
 
 
+def test_a_click_sent_with_a_family_request_still_starts_the_run_there(page, server):
+    # Streamlit sends the widget updates of one tick as one rerun, scoped to
+    # the fragment of the first: a drag family's request (a fragment) batched
+    # with a click made the click's rerun the fragment's, and the start stayed.
+    page.goto(f"{server}/?steps=30")
+    wait_for_charts(page, 3)
+    wait_idle(page)
+    label = "Learning rate (log scale)"
+    page.wait_for_function(
+        "(l) => window.landscapeDrag && window.landscapeDrag.pending[l]", arg=label
+    )
+    page.evaluate(
+        """(l) => { const d = window.landscapeDrag;
+            d.pending[l].trigger('want', l);
+            d.trigger('start', {w1: 0.5, w2: 1.5, box: [-4, 2, -3, 3]}); }""",
+        label,
+    )
+    page.wait_for_function(
+        f"() => Math.abs({PLOT}._fullData[{LIVE}].x[0] - 0.5) < 1e-6", timeout=60_000
+    )
+    page.wait_for_function(
+        "(l) => window.landscapeDrag.drag && window.landscapeDrag.drag.knobs[l]",
+        arg=label,
+        timeout=60_000,
+    )
+    wait_idle(page)
+    assert live_start(page) == pytest.approx([0.5, 1.5], abs=1e-6)
+    params = url_params(page)
+    assert (params["w1"], params["w2"]) == (["0.5"], ["1.5"])
+
+
 # --- playback ------------------------------------------------------------------
 # The playback's slider, its step, the live run's moving point and its path.
 PLAYBACK = """(live) => {

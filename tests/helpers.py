@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.runtime.state.common import TESTING_KEY
@@ -217,9 +219,15 @@ def name_the_upload(at: AppTest, filename: str) -> None:
 
 
 def runs_table(at: AppTest):
-    """The runs table (a DataFrame): the one table with a "run" column."""
-    (table,) = [d.value for d in at.dataframe if "run" in d.value.columns]
-    return table
+    """The runs table (Markdown, ui.layout.markdown_table): the one table with
+    a "run" column, as a DataFrame of its cells' text (escapes undone)."""
+    (text,) = [m.value for m in at.markdown if m.value.startswith("| run |")]
+    lines = text.splitlines()
+    cells = [
+        [re.sub(r"\\(.)", r"\1", c.strip()) for c in line.strip("| ").split(" | ")]
+        for line in lines[:1] + lines[2:]
+    ]
+    return pd.DataFrame(cells[1:], columns=cells[0])
 
 
 def served_picture(fig: dict, data: Dataset, loss: str, grid: int = 151) -> bytes:

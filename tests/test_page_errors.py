@@ -6,6 +6,7 @@ import pytest
 
 from landscape import surface, trainer
 from tests.helpers import make_app, path_names, run, runs_table
+from ui import layout
 
 PIN = "adam,lr=0.1,steps=50"
 
@@ -54,3 +55,25 @@ def test_a_surface_the_engine_cannot_make_is_one_line_and_the_controls_stay(
     at.number_input(key="lr_box").set_value(0.3)
     run(at)
     assert at.query_params["lr"] == "0.3"
+
+
+def test_the_runs_table_is_markdown_whatever_its_cells_hold():
+    # A cell with Markdown's own characters (a pipe would end the cell) shows
+    # as typed, and the page's table reads back cell for cell.
+    rows = [
+        {"run": "a | b *c* [d](e)", "final loss": "0.5"},
+        {"run": "plain", "final loss": "—"},
+    ]
+    text = layout.markdown_table(rows)
+    assert text.splitlines()[:2] == ["| run | final loss |", "| :-- | --: |"]
+    assert r"a \| b \*c\* \[d\](e)" in text
+    assert layout.markdown_table([]) == ""
+    at = run(make_app(dataset="overlap", pin=PIN))
+    table = runs_table(at)
+    assert list(table.columns) == ["run", "final loss", "lowest loss",
+                                   "within 1% of min at step", "diverged"]  # fmt: skip
+    assert table["run"].tolist() == [
+        "Gradient descent · lr 0.1 (live)",
+        "Adam · lr 0.1",
+    ]
+    assert not at.dataframe  # no Arrow grid for the first page to load

@@ -236,8 +236,5 @@ def render_views(current, source, data, runs, view_where) -> Surface | None:
         with above or st.container():
             render_divergence(current, source, runs)
         rows = [summary.summary_row(r.label, r.trajectory, surf) for r in runs]
-        if classroom:  # an HTML table: its type follows the classroom's CSS
-            st.table(rows)
-        else:
-            st.dataframe(rows, hide_index=True, width="stretch")
+        st.markdown(layout.markdown_table(rows))
     return surf

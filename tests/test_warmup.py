@@ -13,9 +13,13 @@ from landscape.lessons import LESSONS
 from tests.helpers import ROOT
 
 # A fresh process, so the engines seen are the ones warm() itself compiled.
+# The pause (the server waits there for its first page) comes once, with only
+# the default page's engine compiled.
 CHILD = (
-    "import json; from landscape import trainer, warmup; warmup.warm(log=print); "
-    "print(json.dumps(sorted(trainer.engine_keys())))"
+    "import json; from landscape import trainer, warmup; paused = []; "
+    "keys = lambda: sorted(trainer.engine_keys()); "
+    "warmup.warm(log=print, pause=lambda: paused.append(keys())); "
+    "print(json.dumps(paused)); print(json.dumps(keys()))"
 )
 
 
@@ -25,7 +29,8 @@ def test_warm_up_compiles_every_engine_the_first_pages_need():
         timeout=300, check=True,
     ).stdout.splitlines()  # fmt: skip
     compiled = {tuple(k) for k in json.loads(out[-1])}
-    assert out[-2].startswith(f"landscape: warmed {len(compiled)} engines in ")
+    assert json.loads(out[-2]) == [[["sgd", "cross_entropy", "classification"]]]
+    assert out[-3].startswith(f"landscape: warmed {len(compiled)} engines in ")
     needed = set()
     for query in [{}] + [urllib.parse.parse_qs(lesson.query) for lesson in LESSONS]:
         state, warnings = links.parse_query(query)

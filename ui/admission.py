@@ -18,10 +18,16 @@ from collections.abc import Iterator
 
 SLOTS = max(1, len(os.sched_getaffinity(0)))
 _RUNS = threading.BoundedSemaphore(SLOTS)
+# Set when the server's first page run has ended (ui/serve.py's warm-up waits
+# for it before compiling the lessons).
+FIRST_PAGE = threading.Event()
 
 
 @contextlib.contextmanager
 def run_slot() -> Iterator[None]:
     """Hold one of the SLOTS while the page computes; wait for one if none."""
-    with _RUNS:
-        yield
+    try:
+        with _RUNS:
+            yield
+    finally:
+        FIRST_PAGE.set()

@@ -13,13 +13,22 @@ import threading
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
+PAUSE = 20.0  # seconds the lessons' warm-up waits for a first page at most
 
 
 def _warm() -> None:
     from landscape import warmup
+    from ui import admission
+
+    # The lessons wait for the first page (at most PAUSE seconds): a fresh
+    # server's first visitor then does not share the cores with their compiles.
+    def pause() -> None:
+        admission.FIRST_PAGE.wait(timeout=PAUSE)
 
     try:
-        warmup.warm(log=lambda line: print(line, file=sys.stderr, flush=True))
+        warmup.warm(
+            log=lambda line: print(line, file=sys.stderr, flush=True), pause=pause
+        )
     except Exception as e:  # noqa: BLE001 - a failed warm-up only costs time
         print(f"landscape: warm-up skipped: {e}", file=sys.stderr, flush=True)
 

@@ -71,6 +71,16 @@ def drawn_at(page, points, chart: int = 0) -> list[int]:
     )
 
 
+def assert_path_drawn(page, **settings):
+    """The engine's run with these settings (from the page's start) is drawn
+    on the contour's overlay; returns the run."""
+    data = make_dataset("overlap", 200, None, 0)
+    run = trainer.run(data, RunConfig(start=(-2.0, 2.0), **settings))
+    alpha = [a for a in drawn_at(page, run.weights[::5]) if a >= 0]
+    assert len(alpha) >= 2 and min(alpha) > 100, alpha
+    return run
+
+
 def test_dragging_moves_the_path_with_no_rerun_and_release_commits(page, server):
     errors = open_page(page, server)
     drag(page, 3, 8.0)  # to the right: larger rates
@@ -170,12 +180,8 @@ def test_dragging_momentum_moves_the_path_and_release_commits_it(page, server):
     assert page.evaluate("[window.landscapeDrag.shown, window.landscapeDrag.shownBy]"
                          ) == [text, label]  # fmt: skip
     assert page.evaluate("window.runs") == 0  # no script run during the drag
-    data = make_dataset("overlap", 200, None, 0)
-    run = trainer.run(data, RunConfig(
-        optimizer="momentum", learning_rate=0.05, steps=100, start=(-2.0, 2.0),
-        params={"momentum": float(text)}))  # fmt: skip
-    alpha = [a for a in drawn_at(page, run.weights[::5]) if a >= 0]
-    assert len(alpha) >= 2 and min(alpha) > 100, alpha
+    run = assert_path_drawn(page, optimizer="momentum", learning_rate=0.05,
+                            steps=100, params={"momentum": float(text)})  # fmt: skip
     page.mouse.up()
     page.wait_for_function(
         f"() => location.search.includes('momentum={urllib.parse.quote(text)}')",
@@ -220,11 +226,7 @@ def test_a_drag_begun_before_its_family_arrives_is_drawn_once_it_does(page, serv
     text = page.locator(SLIDER).get_attribute("aria-valuetext")
     assert text != "0.1"
     assert page.evaluate("window.landscapeDrag.shown") == text
-    data = make_dataset("overlap", 200, None, 0)
-    run = trainer.run(data, RunConfig(optimizer="sgd", learning_rate=float(text),
-                                      steps=60, start=(-2.0, 2.0)))  # fmt: skip
-    alpha = [a for a in drawn_at(page, run.weights[::5]) if a >= 0]
-    assert len(alpha) >= 2 and min(alpha) > 100, alpha
+    assert_path_drawn(page, optimizer="sgd", learning_rate=float(text), steps=60)
     page.mouse.up()
     page.wait_for_function(
         f"() => location.search.includes('lr={urllib.parse.quote(text)}&')",

@@ -103,6 +103,11 @@ def verify(paths) -> list[str]:
         want = expected(s)
         same = want.shape == xy.shape and np.allclose(want, xy, rtol=0, atol=1e-6)
         if name != label(s) or not same:
-            problems.append(f"session {who}: got {name!r} {xy.shape}, "
-                            f"expected {label(s)!r} {want.shape} for {s}")  # fmt: skip
+            where = ""
+            if want.shape == xy.shape:  # how far, and from which step
+                gap = np.abs(want - xy).max(axis=1)
+                first = int(np.argmax(gap > 1e-6))
+                where = f" (max |diff| {gap.max():.3g} from step {first})"
+            problems.append(f"session {who}: got {name!r} {xy.shape}, expected "
+                            f"{label(s)!r} {want.shape} for {s}{where}")  # fmt: skip
     return problems

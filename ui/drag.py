@@ -24,14 +24,7 @@ from landscape.config import START_LIMIT
 from landscape.settings import LR_STOPS, Pin, momentum_knob, run_config
 from ui import cache, drag_script
 from ui.runs import live_run, run_labels, slots
-from ui.session import (
-    LR_LABEL,
-    Key,
-    hyper_slider_key,
-    knob_label,
-    shown,
-    stop_text,
-)
+from ui.session import LR_LABEL, Key, knob_label, shown, stop_text
 
 BRIDGE = st.components.v2.component("chart_bridge", js=drag_script.JS)
 
@@ -75,30 +68,28 @@ def _at(pin: Pin, knob: str, value: float | None) -> Pin:
     return replace(pin, params=tuple(sorted(params.items())))
 
 
-def drag_knobs(current, runs) -> dict[str, tuple[str, str]]:
+def drag_knobs(current, runs) -> dict[str, str]:
     """Each slider on the page that can have a family: its accessible name ->
-    (the knob, "lr" or the hyperparameter's name; the slider's widget key).
-    The learning rate's and, with the hyperparameters shown, the optimizer's
-    momentum-like one's."""
+    its knob ("lr", or the hyperparameter's name). The learning rate's and,
+    with the hyperparameters shown, the optimizer's momentum-like one's."""
     if live_run(runs) is None:
         return {}
     knobs = {}
     if Key.LR_SLIDER in st.session_state:
-        knobs[LR_LABEL] = ("lr", Key.LR_SLIDER)
+        knobs[LR_LABEL] = "lr"
     knob = momentum_knob(current.live.optimizer)
     if knob is not None and shown("hyperparameters"):  # its slider is drawn
-        name = knob[0]
-        knobs[knob_label(name)] = (name, hyper_slider_key(current.live.optimizer, name))
+        knobs[knob_label(knob[0])] = knob[0]
     return knobs
 
 
-def drag_payloads(current, source: cache.Source, runs, only=None) -> dict[str, dict]:
-    """The live run at every stop of each slider on the page that has one, by
-    the slider's accessible name (only: those names, if given)."""
+def drag_payloads(current, source: cache.Source, knobs: dict, only) -> dict[str, dict]:
+    """The live run at every stop of each slider of knobs (drag_knobs) whose
+    name is in only, by the slider's accessible name."""
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
     out = {}
-    for label, (name, _) in drag_knobs(current, runs).items():
-        if only is not None and label not in only:
+    for label, name in knobs.items():
+        if label not in only:
             continue
         try:
             normal = _at(current.live, name, None)
@@ -157,8 +148,8 @@ def _families(current, source: cache.Source, runs, knobs: dict) -> None:
     if seen is not None and seen != _seen():
         st.rerun(scope="app")
     wanted = st.session_state.get(Key.DRAG_WANTED, ())
-    families = drag_payloads(current, source, runs, only=wanted)
-    for label, (name, _) in knobs.items():
+    families = drag_payloads(current, source, knobs, only=wanted)
+    for label, name in knobs.items():
         part = "lr" if name == "lr" else "hyper"
         BRIDGE(
             # None: trained on request (the slider not yet wanted).

@@ -349,12 +349,12 @@ export default function ({ data, setTriggerValue }) {
       if (changed.has(key.split("\u0000")[0])) delete state.cache[key];
     }
     state.drag = Object.keys(all).length ? { knobs: all } : null;
+    for (const label of Object.keys(knobs)) state.arrivals.push(performance.now());
     if (state.pressed) {
       // Arrived mid-drag: committed is where the thumb was pressed; show
       // where it is now.
       const at = state.downAt || {};
       for (const label of Object.keys(knobs)) {
-        state.arrivals.push(performance.now());
         if (at[label] != null) state.committed[label] = at[label];
         const now = sliderText(label);
         if (now != null && now !== state.committed[label]) {
@@ -362,7 +362,6 @@ export default function ({ data, setTriggerValue }) {
         }
       }
     } else {
-      for (const label of Object.keys(knobs)) state.arrivals.push(performance.now());
       reset(state);
       commit(state);
     }

@@ -118,9 +118,7 @@ class StreamSession:
 
     async def rerun(self, values: dict[str, object] | None = None) -> Page:
         """Send a rerun with the query string and these widget values by key."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = self.query
-        msg.rerun_script.page_script_hash = self.page_hash
+        msg = self._rerun_message()
         for key, value in (values or {}).items():
             kind, element_id = self.ids[key]
             state = msg.rerun_script.widget_states.widgets.add()
@@ -131,25 +129,30 @@ class StreamSession:
                 state.bool_value = value
             else:
                 state.double_value = float(value)
-        started = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        page = await self._read_until_finished()
-        page.seconds = time.perf_counter() - started
-        return page
+        return await self._send(msg)
 
     async def trigger(self, key: str, event: str, value) -> Page:
         """Send a component's trigger value, as its JavaScript does; a
         component inside a fragment reruns only that fragment, as in the
         browser (which names the fragment)."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = self.query
-        msg.rerun_script.page_script_hash = self.page_hash
+        msg = self._rerun_message()
         kind, element_id = self.ids[key]
         state = msg.rerun_script.widget_states.widgets.add()
         state.id = _make_trigger_id(element_id, "events")
         state.json_trigger_value = json.dumps([{"event": event, "value": value}])
         if self.fragments.get(key):
             msg.rerun_script.fragment_id = self.fragments[key]
+        return await self._send(msg)
+
+    def _rerun_message(self) -> BackMsg:
+        """A rerun of this page, with the query its address bar holds."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query
+        msg.rerun_script.page_script_hash = self.page_hash
+        return msg
+
+    async def _send(self, msg: BackMsg) -> Page:
+        """Send msg; what the run sent, timed from the send to its end."""
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         page = await self._read_until_finished()

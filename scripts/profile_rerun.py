@@ -94,11 +94,12 @@ def main(argv=None) -> int:
     p.add_argument("--sessions", type=int, default=6)
     p.add_argument("--interactions", type=int, default=5)
     p.add_argument("--py-spy", default="/tmp/pyspy/bin/py-spy")
+    p.add_argument("--raw", type=Path, help="keep py-spy's raw stacks here")
     args = p.parse_args(argv)
     with logged_server() as (url, server, _log):
         asyncio.run(warm_up(url, ("sgd", "momentum", "adam", "rmsprop", "nadam")))
         asyncio.run(drive(url, 2, args.interactions))  # the pages' own warm-up
-        raw = Path(tempfile.mkdtemp()) / "spy.txt"
+        raw = args.raw or Path(tempfile.mkdtemp()) / "spy.txt"
         spy = subprocess.Popen(
             [args.py_spy, "record", "--pid", str(server.pid), "--format", "raw",
              "--output", str(raw), "--rate", "200", "--threads"],

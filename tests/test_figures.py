@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from types import SimpleNamespace
 
 import numpy as np
@@ -67,6 +68,36 @@ def test_the_cut_template_keeps_plotlys_layout_and_drawn_trace_defaults(style):
     for kind in theme.TRACE_TYPES:
         assert cut.data[kind] == full.data[kind], kind
     assert len(cut.to_plotly_json()["data"]) < len(full.to_plotly_json()["data"])
+
+
+@pytest.mark.parametrize("style", THEMES, ids=lambda t: t.template)
+def test_every_figure_passes_plotlys_own_validation_unchanged(scene, style):
+    # theme.assemble builds the contour, loss and data figures without
+    # Plotly's validation (it was most of a rerun's CPU): Plotly itself
+    # validates each whole spec here, and must find nothing to change.
+    data, runs, surf = scene
+    arrow = figures.Arrow(np.zeros(2), np.ones(2), "#000000", "gradient")
+    built = every_figure(scene, style) | {
+        "contour, picture, equal, quadratic, diverging": figures.contour_figure(
+            surf,
+            [*runs, figures.RunView("far", trainer.run(data, RunConfig(
+                optimizer="sgd", learning_rate=40.0, steps=40, start=(-3.0, 3.0)
+            )), 2)],
+            data.feature_names,
+            style,
+            picture="app/static/x.png",
+            arrows=(arrow, arrow),
+            equal=True,
+            quadratic=(np.zeros(2), np.array([[2.0, 0.3], [0.3, 1.0]])),
+        ),
+    }  # fmt: skip
+    for name, fig in built.items():
+        spec = fig.to_dict()
+        checked = go.Figure(spec)  # raises on any property Plotly does not know
+        as_sent = json.loads(pio.to_json(spec, validate=False))  # as st.plotly_chart
+        assert json.loads(pio.to_json(checked.to_dict(), validate=False)) == as_sent, (
+            name
+        )
 
 
 @pytest.mark.parametrize("style", THEMES, ids=lambda t: t.template)
@@ -164,16 +195,15 @@ def test_the_playback_backdrop_bands_follow_the_loss_and_its_orientation():
 
 
 def test_arrow_labels_sit_beyond_their_heads_so_opposite_arrows_never_share_a_side():
-    from landscape.figures.overlays import Arrow, add_arrow
+    from landscape.figures.overlays import Arrow, arrow_notes
 
-    fig = go.Figure()
     w = np.array([0.0, 0.0])
-    add_arrow(
-        fig, Arrow(w, np.array([1.0, 0.5]), "#D55E00", "gradient g"), figures.SCREEN
+    notes = arrow_notes(
+        Arrow(w, np.array([1.0, 0.5]), "#D55E00", "gradient g"), figures.SCREEN
+    ) + arrow_notes(
+        Arrow(w, np.array([-0.2, -0.1]), "#000000", "update Δw"), figures.SCREEN
     )
-    add_arrow(
-        fig, Arrow(w, np.array([-0.2, -0.1]), "#000000", "update Δw"), figures.SCREEN
-    )
+    fig = go.Figure(layout=dict(annotations=notes))  # validated by Plotly
     labels = {a.text: a for a in fig.layout.annotations if a.text}
     assert (labels["gradient g"].xanchor, labels["gradient g"].yanchor) == (
         "left",
@@ -194,3 +224,15 @@ def test_equal_scale_ties_w2s_unit_to_w1s():
     assert (fig.layout.yaxis.scaleanchor, fig.layout.yaxis.scaleratio) == ("x", 1)
     plain_fig = figures.contour_figure(surf, [], data.feature_names, figures.SCREEN)
     assert plain_fig.layout.yaxis.scaleanchor is None
+
+
+def test_a_figure_built_without_validation_checks_every_later_change(scene):
+    # assemble() skips Plotly's validation while it builds; changes made after
+    # (an export's layout, a named template) are checked as Plotly always does.
+    fig = every_figure(scene, figures.SCREEN)["contour"]
+    with pytest.raises(ValueError):
+        fig.update_layout(no_such_property=1)
+    with pytest.raises(ValueError):
+        fig.data[-1].update(no_such_property=1)
+    fig.update_layout(template="simple_white")
+    assert fig.layout.template.layout.xaxis.showgrid is False  # expanded by name

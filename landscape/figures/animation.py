@@ -121,7 +121,8 @@ def _static(
     for trace in contour.data:
         if trace.type != "contour":
             fig.add_trace(trace, row=1, col=1)
-    overlays.add_exits(fig, surface, runs, theme)
+    for note in overlays.exit_notes(surface, runs, theme):
+        fig.add_annotation(note)
     for run in runs:
         fig.add_trace(path_casing(run, theme, opacity=0.55), row=1, col=1)
         path = path_line(run, theme, mode="lines", opacity=0.55, hoverinfo="skip")

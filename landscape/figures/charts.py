@@ -11,6 +11,7 @@ from landscape.figures.theme import (
     SCREEN,
     RunView,
     Theme,
+    assemble,
     figure,
     finite_span,
     log_ticks,
@@ -38,23 +39,25 @@ def loss_figure(
     runs: list[RunView], theme: Theme = SCREEN, height: int = 420, legend: bool = True
 ) -> go.Figure:
     """Full-data loss against step for every run, on a log y axis."""
-    fig = figure(theme)
-    for run in runs:
-        fig.add_trace(
-            loss_line(
-                run,
-                theme,
-                name=run.label,
-                hovertemplate=f"<b>{run.label}</b><br>step %{{x}}<br>loss %{{y:.5g}}"
-                "<extra></extra>",
-            )
+    traces = [
+        loss_line(
+            run,
+            theme,
+            name=run.label,
+            hovertemplate=f"<b>{run.label}</b><br>step %{{x}}<br>loss %{{y:.5g}}"
+            "<extra></extra>",
         )
-    fig.update_xaxes(title_text="step")
+        for run in runs
+    ]
     losses = [r.trajectory.losses for r in runs if len(r.trajectory.losses)]
     ticks = log_ticks(*finite_span(losses))
-    fig.update_yaxes(title_text="loss (log scale)", type="log", **ticks)
-    fig.update_layout(showlegend=legend, title=dict(text="Loss per step"))
-    return style(fig, theme, height)
+    layout = dict(
+        xaxis=dict(title=dict(text="step")),
+        yaxis=dict(title=dict(text="loss (log scale)"), type="log", **ticks),
+        showlegend=legend,
+        title=dict(text="Loss per step"),
+    )
+    return assemble(theme, height, traces, layout)
 
 
 def _points(x0: np.ndarray, x1: np.ndarray, data: Dataset, theme: Theme) -> list:
@@ -136,26 +139,32 @@ def data_figure(
     one = data.n_features == 1
     x0 = data.x[:, 0]
     x1 = data.y if one or fit.predicts(data) else data.x[:, 1]
-    fig = figure(theme, _points(x0, x1, data, theme))
+    traces = _points(x0, x1, data, theme)
     xs = fit_xs(data)
     for run in runs:
-        for trace in _fit(run, data, xs, theme):
-            fig.add_trace(trace)
-    fig.update_xaxes(title_text=plain(data.feature_names[0]))
-    fig.update_yaxes(title_text=target_name(data))
+        traces.extend(_fit(run, data, xs, theme))
     # The data's own range, whatever the lines do: a diverging run's line
     # would otherwise zoom the axis out to millions.
     pad1 = 0.08 * (float(x1.max() - x1.min()) + 1e-9)
-    fig.update_yaxes(range=[float(x1.min()) - pad1, float(x1.max()) + pad1])
-    fig.update_xaxes(range=[float(xs[0]), float(xs[-1])])
     title = {
         "classification": "Data and each run's boundary",
         "regression": "Data and each run's line",
     }[data.task]
     if fit.predicts(data):
         title = "Data (y against x1) and each run's predictions"
-    fig.update_layout(showlegend=legend, title=dict(text=title))
-    return style(fig, theme, height)
+    layout = dict(
+        xaxis=dict(
+            title=dict(text=plain(data.feature_names[0])),
+            range=[float(xs[0]), float(xs[-1])],
+        ),
+        yaxis=dict(
+            title=dict(text=target_name(data)),
+            range=[float(x1.min()) - pad1, float(x1.max()) + pad1],
+        ),
+        showlegend=legend,
+        title=dict(text=title),
+    )
+    return assemble(theme, height, traces, layout)
 
 
 def sharpness_figure(

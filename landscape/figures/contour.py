@@ -13,10 +13,12 @@ from landscape.figures.theme import (
     SURFACE_SCALE,
     RunView,
     Theme,
+    assemble,
     axis_title,
     casing,
     figure,
     log_levels,
+    merged,
     part,
     style,
 )
@@ -211,37 +213,42 @@ def contour_figure(
         quadratic: (point (2,), Hessian (2, 2)): the local quadratic's ellipse
             and eigen-axes at that point.
     """
-    if picture is None:
-        fig = figure(theme, _contour(surface, theme, clickable))
-    else:
-        fig = figure(theme, _surface_key(surface, theme, clickable))
-        fig.add_layout_image(backdrop.surface_image(surface, source=picture))
-        # plotly.js draws grid lines over a layout image (a contour trace
-        # covered them): the picture has its own level lines.
-        fig.update_xaxes(showgrid=False, zeroline=False)
-        fig.update_yaxes(showgrid=False, zeroline=False)
-    fig.add_trace(_minimum(surface, theme))
+    traces = [
+        _contour(surface, theme, clickable)
+        if picture is None
+        else _surface_key(surface, theme, clickable),
+        _minimum(surface, theme),
+    ]
     for run in runs:
-        for trace in _path_traces(run, theme):
-            fig.add_trace(trace)
-    for i, arrow in enumerate(arrows):
-        overlays.add_arrow(fig, arrow, theme, shift=-(theme.tick + 6) * i)
-    overlays.add_exits(fig, surface, runs, theme)
+        traces.extend(_path_traces(run, theme))
+    axis = dict(showgrid=False, zeroline=False) if picture is not None else {}
+    layout = dict(
+        xaxis=axis | dict(
+            title=dict(text=axis_title("w1", feature_names[0])),
+            range=[float(surface.w1[0]), float(surface.w1[-1])],
+        ),
+        yaxis=axis | dict(
+            title=dict(text=axis_title("w2", feature_names[1])),
+            range=[float(surface.w2[0]), float(surface.w2[-1])],
+        ),
+        legend=dict(orientation="h", y=theme.legend_y, x=0),
+        annotations=[
+            note
+            for i, arrow in enumerate(arrows)
+            for note in overlays.arrow_notes(arrow, theme, shift=-(theme.tick + 6) * i)
+        ] + overlays.exit_notes(surface, runs, theme),
+    )  # fmt: skip
+    if picture is not None:
+        # plotly.js draws grid lines over a layout image (a contour trace
+        # covered them): the picture has its own level lines (axis above).
+        layout["images"] = [backdrop.surface_image(surface, source=picture)]
     if quadratic is not None:
         span = float(np.hypot(np.ptp(surface.w1), np.ptp(surface.w2)))
-        overlays.add_quadratic(fig, quadratic[0], quadratic[1], span)
-    fig.update_xaxes(
-        title_text=axis_title("w1", feature_names[0]),
-        range=[float(surface.w1[0]), float(surface.w1[-1])],
-    )
-    fig.update_yaxes(
-        title_text=axis_title("w2", feature_names[1]),
-        range=[float(surface.w2[0]), float(surface.w2[-1])],
-    )
-    fig.update_layout(legend=dict(orientation="h", y=theme.legend_y, x=0))
+        shapes = overlays.quadratic_shapes(quadratic[0], quadratic[1], span)
+        layout |= dict(shapes=shapes) if shapes else {}
     if equal:
-        overlays.equal_scale(fig)
-    return style(fig, theme, height)
+        layout = merged(layout, overlays.equal_scale())
+    return assemble(theme, height, traces, layout)
 
 
 WALL = dict(showbackground=True, backgroundcolor="#eef1f4")  # 3D's tinted walls

@@ -22,11 +22,12 @@ class Arrow:
     label: str
 
 
-def add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> None:
-    """The arrow in the x/y axes' units, its label at its head, yshift px down."""
+def arrow_notes(arrow: Arrow, theme: Theme, shift: int = 0) -> list[dict]:
+    """The arrow in the x/y axes' units and its label at its head, yshift px
+    down: two layout annotations."""
     x0, y0 = (float(v) for v in arrow.start)
     x1, y1 = (float(v) for v in arrow.end)
-    fig.add_annotation(
+    head = dict(
         x=x1,
         y=y1,
         ax=x0,
@@ -42,7 +43,7 @@ def add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> Non
         arrowcolor=arrow.color,
         text="",
     )
-    fig.add_annotation(
+    label = dict(
         x=x1,
         y=y1,
         xref="x",
@@ -57,16 +58,18 @@ def add_arrow(fig: go.Figure, arrow: Arrow, theme: Theme, shift: int = 0) -> Non
         yanchor="bottom" if y1 >= y0 else "top",
         yshift=shift,  # arrows the same way: labels one under another
     )
+    return [head, label]
 
 
-def add_exits(fig: go.Figure, surface: Surface, runs, theme: Theme) -> None:
-    """Mark each run that leaves the drawn surface where it leaves, with its step.
+def exit_notes(surface: Surface, runs, theme: Theme) -> list[dict]:
+    """Mark each run that leaves the drawn surface where it leaves, with its
+    step: a layout annotation each.
 
     The view is framed on the runs that settle, so a run that overshoots away
     is not lost: its path is drawn to the edge and labelled there.
     """
     box = (surface.w1[0], surface.w1[-1], surface.w2[0], surface.w2[-1])
-    placed = 0
+    notes = []
     for run in runs:
         found = framing.exit_point(box, run.trajectory.weights)
         if found is None:
@@ -75,7 +78,8 @@ def add_exits(fig: go.Figure, surface: Surface, runs, theme: Theme) -> None:
         # The label points inwards, towards the middle of the chart.
         ax = -40 if x >= (box[0] + box[1]) / 2 else 40
         ay = 30 if y >= (box[2] + box[3]) / 2 else -30
-        fig.add_annotation(
+        placed = len(notes)
+        notes.append(dict(
             x=float(x),
             y=float(y),
             xref="x",
@@ -93,18 +97,19 @@ def add_exits(fig: go.Figure, surface: Surface, runs, theme: Theme) -> None:
             bgcolor="rgba(255,255,255,0.85)",
             bordercolor=run.color,
             borderwidth=2,
-        )
-        placed += 1
+        ))  # fmt: skip
+    return notes
 
 
-def add_quadratic(fig: go.Figure, center, h, span: float) -> None:
+def quadratic_shapes(center, h, span: float) -> list[dict]:
     """The local quadratic at a point: its level ellipse d^T H d = r^2 around the
     point (r sized so the longer half-axis is 12% of the view's diagonal) and
-    its eigen-axes. The ellipse's long axis is the flat direction (small
-    lambda), its short one the steep direction that limits the step size."""
+    its eigen-axes, as layout shapes (none unless H has a positive curvature).
+    The ellipse's long axis is the flat direction (small lambda), its short one
+    the steep direction that limits the step size."""
     values, vectors = np.linalg.eigh(np.asarray(h, np.float64))
     if not values[1] > 0:
-        return
+        return []
     c = np.asarray(center, np.float64)
     positive = values[values > 0]
     r = 0.12 * span * np.sqrt(positive.min())  # longest half-axis = 0.12 span
@@ -114,19 +119,20 @@ def add_quadratic(fig: go.Figure, center, h, span: float) -> None:
             + vectors[:, [1]] * half[1] * np.sin(t))  # fmt: skip
     path = "M " + " L ".join(f"{x:.6g},{y:.6g}" for x, y in ring.T) + " Z"
     line = dict(color="#6A3D9A", width=2)
-    fig.add_shape(type="path", path=path, xref="x", yref="y", line=line)
+    shapes = [dict(type="path", path=path, xref="x", yref="y", line=line)]
     for i in (0, 1):
         a, b = c - half[i] * vectors[:, i], c + half[i] * vectors[:, i]
-        fig.add_shape(type="line", x0=a[0], y0=a[1], x1=b[0], y1=b[1],
-                      xref="x", yref="y", line=line | {"dash": "dot"})  # fmt: skip
+        shapes.append(dict(type="line", x0=float(a[0]), y0=float(a[1]),
+                           x1=float(b[0]), y1=float(b[1]), xref="x", yref="y",
+                           line=line | {"dash": "dot"}))  # fmt: skip
+    return shapes
 
 
-def equal_scale(fig: go.Figure, x: str = "x", y: str = "y") -> None:
-    """One unit of w1 drawn as long as one of w2 (the plot area shrinks to fit)."""
-    fig.update_layout(
-        {f"yaxis{y[1:]}": dict(scaleanchor=x, scaleratio=1, constrain="domain"),
-         f"xaxis{x[1:]}": dict(constrain="domain")}
-    )  # fmt: skip
+def equal_scale(x: str = "x", y: str = "y") -> dict:
+    """One unit of w1 drawn as long as one of w2 (the plot area shrinks to
+    fit): the layout of axes x and y."""
+    return {f"yaxis{y[1:]}": dict(scaleanchor=x, scaleratio=1, constrain="domain"),
+            f"xaxis{x[1:]}": dict(constrain="domain")}  # fmt: skip
 
 
 def path_casing(run: RunView, theme: Theme, opacity: float = 1.0) -> go.Scatter:

@@ -171,29 +171,72 @@ def template(name: str) -> go.layout.Template:
 
 
 def figure(theme: Theme, data=None) -> go.Figure:
-    """A new figure with the theme's template: every figure starts here.
+    """A new figure with the theme's template, for figures built up by Plotly's
+    update methods (the playback's subplots; the network page's charts).
 
     An explicit template: importing Streamlit swaps Plotly's default for one
-    whose colours are placeholders, which static exports draw black. Given at
-    construction (it was set by style()); measured with py-spy on a server's
-    reruns, that saved nothing: Plotly validates the template on every figure
-    either way (style() then 13-17% of busy samples; figure() + style() now
-    17-18%), the largest single cost of building the figures.
+    whose colours are placeholders, which static exports draw black.
     """
     return go.Figure(data, layout={"template": template(theme.template)})
 
 
-def style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
-    """The theme's fonts and sizes on fig (made by figure()), which is returned."""
-    fig.update_layout(
+def look(theme: Theme, height: int) -> dict:
+    """The theme's template, fonts and sizes as a layout for one pair of axes."""
+    axis = dict(title=dict(font=dict(size=theme.title)), tickfont=dict(size=theme.tick))
+    return dict(
+        template=template(theme.template),
         height=height,
         margin=dict(l=10, r=10, t=40, b=10),
         font=dict(size=theme.tick),
         legend=dict(font=dict(size=theme.tick)),
         hoverlabel=dict(font=dict(size=theme.tick)),
+        xaxis=axis,
+        yaxis=axis,
     )
-    fig.update_xaxes(title_font=dict(size=theme.title), tickfont=dict(size=theme.tick))
-    fig.update_yaxes(title_font=dict(size=theme.title), tickfont=dict(size=theme.tick))
+
+
+def merged(base: dict, over: dict) -> dict:
+    """base with over laid on it: nested dicts merged key by key (new dicts)."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            value = merged(out[key], value)
+        out[key] = value
+    return out
+
+
+def assemble(theme: Theme, height: int, traces, layout: dict) -> go.Figure:
+    """traces under layout (laid over look()), made in one construction and
+    not validated again.
+
+    Written by hand because Plotly's own way is the app's largest cost: py-spy
+    on a server's reruns put Plotly at 39-44% of busy samples, two thirds of it
+    in update_layout/update_xaxes/update_yaxes (each one a relayout through
+    Plotly's change machinery, ~3 ms) and the rest in validating the template
+    again for every figure. The traces are validated when they are made
+    (go.Scatter etc.); the layout is a plain dict, and
+    tests/test_figures.py validates every figure's whole spec with Plotly and
+    compares it to this one.
+
+    Validation is back on for the figure once made: a later change (an
+    export's update_layout, a named template) is checked and expanded as
+    Plotly always does.
+    """
+    fig = go.Figure(list(traces), merged(look(theme, height), layout), _validate=False)
+    for part_ in (fig, fig.layout, *fig.data):
+        part_._validate = True
+    return fig
+
+
+AXES_AND_TEMPLATE = ("xaxis", "yaxis", "template")
+
+
+def style(fig: go.Figure, theme: Theme, height: int) -> go.Figure:
+    """look() on a figure made by figure() (every pair of axes), returned."""
+    axes = look(theme, height)  # its template: figure() gave it already
+    fig.update_layout({k: v for k, v in axes.items() if k not in AXES_AND_TEMPLATE})
+    fig.update_xaxes(axes["xaxis"])
+    fig.update_yaxes(axes["yaxis"])
     return fig
 
 

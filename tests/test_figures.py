@@ -185,13 +185,33 @@ def test_the_playback_backdrop_bands_follow_the_loss_and_its_orientation():
     assert bands.min() == 0 and bands.max() == backdrop.BANDS - 1
     assert bands[np.unravel_index(loss.argmin(), loss.shape)] == 0
     assert backdrop.band_index(surf).shape == (30 * 4 + 1, 40 * 4 + 1)
-    png = Image.open(io.BytesIO(backdrop.surface_png(surf)))
+    png = Image.open(io.BytesIO(backdrop.surface_png(surf))).convert("RGB")
     grey = np.asarray(png).mean(axis=-1)
     # The top-left pixel is (w1 -2, w2 4): far from the minimum, so dark.
     at_minimum = grey[int((4 - 1.5) / 5 * 120), int(2.5 / 5 * 160)]
     assert grey[0, 0] < at_minimum - 50
     image = backdrop.surface_image(surf)
     assert (image["x"], image["sizex"], image["y"], image["sizey"]) == (-2, 5, 4, 5)
+
+
+def test_the_backdrop_picture_is_each_bands_colour_with_lines_where_bands_meet(scene):
+    # The oracle: every pixel worked out on its own from its band (the
+    # picture itself is a palette PNG of the bands' colours).
+    from landscape.figures import backdrop
+
+    surf = scene[2]
+    bands = backdrop.band_index(surf)
+    rgb = backdrop._colours((bands + 0.5) / backdrop.BANDS)
+    edge = np.zeros(bands.shape, dtype=bool)
+    edge[:, 1:] |= bands[:, 1:] != bands[:, :-1]
+    edge[1:, :] |= bands[1:, :] != bands[:-1, :]
+    alpha = backdrop.LINE_ALPHA
+    rgb[edge] = (1 - alpha) * rgb[edge] + alpha * backdrop.LINE_RGB
+    want = np.round(rgb).astype(np.uint8)
+    got = np.asarray(Image.open(io.BytesIO(backdrop.surface_png(surf))).convert("RGB"))
+    assert got.shape == want.shape == (*bands.shape, 3)
+    assert np.array_equal(got, want)
+    assert 0.02 < edge.mean() < 0.5  # lines drawn, and not everywhere
 
 
 def test_arrow_labels_sit_beyond_their_heads_so_opposite_arrows_never_share_a_side():

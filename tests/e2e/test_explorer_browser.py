@@ -74,9 +74,11 @@ def test_learning_rate_change_redraws_the_path(page, server):
     box = page.get_by_label("Exact learning rate")
     box.fill("0.3")
     box.press("Enter")
+    # Null-safe: Streamlit remounts a chart whose spec changed (its element id
+    # hashes the spec), so for a moment there may be no chart to read.
     page.wait_for_function(
-        f"() => document.querySelector('.js-plotly-plot')._fullData[{LIVE}]"
-        ".name.includes('lr 0.3')",
+        f"() => document.querySelector('.js-plotly-plot')?._fullData?.[{LIVE}]"
+        "?.name.includes('lr 0.3')",
         timeout=60_000,
     )
     wait_idle(page)

@@ -60,7 +60,7 @@ def test_a_click_on_the_contour_starts_the_live_run_there(page, server):
     assert "click to start here" in hover
     page.mouse.click(area["px"], area["py"])
     page.wait_for_function(
-        f"() => Math.abs({PLOT}._fullData[{LIVE}].x[0] - ({expected[0]})) < 1e-4",
+        f"() => Math.abs({PLOT}?._fullData?.[{LIVE}]?.x[0] - ({expected[0]})) < 1e-4",
         timeout=60_000,
     )
     wait_idle(page)
@@ -91,7 +91,8 @@ def test_a_click_sent_with_a_family_request_still_starts_the_run_there(page, ser
         label,
     )
     page.wait_for_function(
-        f"() => Math.abs({PLOT}._fullData[{LIVE}].x[0] - 0.5) < 1e-6", timeout=60_000
+        f"() => Math.abs({PLOT}?._fullData?.[{LIVE}]?.x[0] - 0.5) < 1e-6",
+        timeout=60_000,
     )
     page.wait_for_function(
         "(l) => window.landscapeDrag.drag && window.landscapeDrag.drag.knobs[l]",

@@ -7,6 +7,7 @@ same compiled function, so nothing retraces.
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import tensorflow as tf
@@ -65,13 +66,20 @@ class RunVariables:
         """Put every variable back to a fresh run's values, w to `start`.
         hypers: every hyperparameter of the optimizer (spec.resolve)."""
         index, numbers = self.schedule.values(schedule, steps)
-        self._assign_all(
+        self._assign_now(
             tf.constant(start, tf.float32),
             tf.constant(learning_rate, tf.float32),
             tf.constant([hypers[name] for name in self.hypers], tf.float32),
             tf.constant(index, tf.int32),
             tf.constant(numbers, tf.float32),
         )
+
+    @functools.cached_property
+    def _assign_now(self):
+        """_assign_all's one concrete function, called directly: a tf.function
+        call matches its arguments against the signature every time, 0.36 ms
+        of a run against 0.15 ms this way (measured warm; the same graph)."""
+        return self._assign_all.get_concrete_function()
 
     def _assign_fresh(self, start, rate, hyper_values, index, numbers) -> None:
         hypers = {

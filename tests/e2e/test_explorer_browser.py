@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from landscape.browser import wait_for_charts, wait_idle
+from landscape.browser import streamlit_server, wait_for_charts, wait_idle
 from landscape.data.presets import make_dataset
 from landscape.figures import backdrop
 from landscape.surface import loss_surface
@@ -32,6 +32,39 @@ def paths(page) -> dict[str, tuple[list, list]]:
         for t in contour_traces(page)[LIVE:]
         if t["type"] == "scatter" and t["mode"] == "lines+markers"
     }
+
+
+FIRST_TEXT = """() => { window.firstText = null;
+    new MutationObserver(() => {
+        const m = document.querySelector('[data-testid=stMain]');
+        const t = m && m.innerText.trim();
+        if (t && window.firstText === null) window.firstText = t; })
+    .observe(document, {subtree: true, childList: true, characterData: true}); }"""
+
+
+def test_a_fresh_servers_first_page_says_it_is_starting_then_draws(browser):
+    # Its own server: the first page after start-up, while TensorFlow imports.
+    with streamlit_server() as (url, _):
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        problems = []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        chart_code = []  # when Plotly's chart code was asked for, and the charts
+        page.on("request", lambda r: "PlotlyChart" in r.url and chart_code.append(r))
+        page.add_init_script(FIRST_TEXT.removeprefix("() => "))
+        page.goto(url)
+        wait_for_charts(page, 3)
+        assert page.evaluate("window.firstText").startswith("Starting TensorFlow")
+        assert page.get_by_text("Starting TensorFlow").count() == 0  # gone
+        assert page.locator("[data-testid=stException]").count() == 0
+        heights = page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+            ".map(g => g.getBoundingClientRect().height)"
+        )
+        assert len(heights) == 3 and min(heights) > 200  # no blank preload left
+        assert len(chart_code) == 1  # fetched once, by the preload
+        assert problems == []
+        page.close()
 
 
 def test_page_draws_the_contour_and_the_live_path(page, server):

@@ -221,6 +221,8 @@ def contour_figure(
     ]
     for run in runs:
         traces.extend(_path_traces(run, theme))
+    # plotly.js draws grid lines over a layout image (a contour trace covered
+    # them): the picture has its own level lines.
     axis = dict(showgrid=False, zeroline=False) if picture is not None else {}
     layout = dict(
         xaxis=axis | dict(
@@ -239,8 +241,6 @@ def contour_figure(
         ] + overlays.exit_notes(surface, runs, theme),
     )  # fmt: skip
     if picture is not None:
-        # plotly.js draws grid lines over a layout image (a contour trace
-        # covered them): the picture has its own level lines (axis above).
         layout["images"] = [backdrop.surface_image(surface, source=picture)]
     if quadratic is not None:
         span = float(np.hypot(np.ptp(surface.w1), np.ptp(surface.w2)))

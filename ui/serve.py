@@ -48,8 +48,24 @@ def _keep_tensorflow_state() -> None:
     script_runner._clean_problem_modules = lambda: None
 
 
+def _import_whole_before_pages() -> None:
+    """numpy and pandas, whole, before any page runs.
+
+    Plotly looks them up in sys.modules without importing them
+    (`optional_imports.get_module(name, should_load=False)`). While the
+    warm-up thread's TensorFlow import was half-way through pandas, a first
+    page's chart (app.py's preload) read the half-made module and the page
+    failed: "partially initialized module 'pandas' has no attribute 'Series'",
+    on 2 of 6 fresh servers. Importing them here (about 0.35 s, before the
+    server answers) leaves nothing half-made for a page to see.
+    """
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+
+
 def main() -> None:
     _keep_tensorflow_state()
+    _import_whole_before_pages()
     threading.Thread(target=_warm, name="landscape-warmup", daemon=True).start()
     from streamlit.web import cli
 

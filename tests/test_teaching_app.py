@@ -150,7 +150,7 @@ def test_playback_frames_move_only_the_points_along_each_run():
     # the start, far up the slope.
     png = served_picture(fig, presets.make_dataset("overlap", 200, None, 0),
                          "cross_entropy")  # fmt: skip
-    pixels = np.asarray(Image.open(io.BytesIO(png))).mean(axis=-1)
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).mean(axis=-1)
     h, w = pixels.shape
 
     def pixel(wx, wy):

@@ -21,9 +21,17 @@ from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS
 TIMEOUT = 240_000  # ms: a page not drawn by then is an error
 FAILED = "document.querySelector('[data-testid=\"stException\"]')"
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# The contour, found by its surface, not as the page's first chart: Streamlit
+# remounts a chart whose figure changed, and while the contour was away the
+# first chart was the loss or data view, whose live traces carry the same name
+# (a CI run read the data view's 100-point boundary line as the live path; an
+# earlier one the loss curve's 201 points). The path is the trace whose
+# meta part is "path" (figures.theme.part).
 LIVE = """() => {
-  const plot = document.querySelector('.js-plotly-plot');
-  const t = plot && plot._fullData.find(d => (d.name || '').endsWith('(live)'));
+  const plot = Array.from(document.querySelectorAll('.js-plotly-plot')).find(
+    g => (g._fullData || []).some(d => d.name === 'loss surface'));
+  const t = plot && plot._fullData.find(d => d.meta && d.meta.part === 'path'
+    && (d.name || '').endsWith('(live)'));
   return t ? {name: t.name, x: Array.from(t.x).map(Number),
               y: Array.from(t.y).map(Number)} : null;
 }"""

@@ -243,6 +243,7 @@ def run(args) -> dict:
         "new_sessions_on_rejoined": out["new_sessions_on_rejoined"],
         "upload_replica": upload.replica, "upload_warning": upload.warning,
         "upload_page_recovery_s": upload.recovery_s,
+        "upload_page_urls": upload.url_history(fault.clock.get("killed_at")),
         "lost": "the uploaded CSV of the upload page" if upload.warning else None,
     }  # fmt: skip
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.parse
 from dataclasses import dataclass, field, replace
 
 from deploy.haproxy import COOKIE
@@ -37,6 +38,18 @@ class UploadPage:
     recovery_s: float | None = None
     path: tuple | None = None  # (settings, name, xy) after the reconnect
     errors: list[str] = field(default_factory=list)
+    # Every URL the page's main frame went to (time.monotonic(), URL): the
+    # evidence when a page comes back with settings other than its own.
+    urls: list[tuple[float, str]] = field(default_factory=list)
+
+    def url_history(self, killed_at: float | None) -> str:
+        """The URLs' dataset and lr in order, timed from the kill."""
+        steps = []
+        for at, url in self.urls:
+            t = at - (killed_at or at)
+            q = urllib.parse.parse_qs(url.partition("?")[2])
+            steps.append(f"{t:+.1f}s {q.get('dataset')} {q.get('lr')}")
+        return "; ".join(steps)
 
 
 async def _uploaded(page, url: str, s: Settings) -> None:
@@ -80,7 +93,10 @@ async def _recover(page, out: UploadPage, sockets: list[float], killed_at: float
     s = settings_from(page.url.partition("?")[2])
     before = replace(out.settings, dataset="overlap", seed=0, lr=s.lr)
     if s != before or s.lr not in (out.settings.lr, typed):
-        out.errors.append(f"upload page came back with {s}, not {before}")
+        out.errors.append(
+            f"upload page came back with {s}, not {before}; its URLs: "
+            f"{out.url_history(killed_at)}; page.url now {page.url}"
+        )
     else:  # its path is checked against the engine with the others'
         out.path = (s, *got.live_path())
 
@@ -95,6 +111,12 @@ async def upload_page(url: str, out: UploadPage, killed: asyncio.Event,
         try:
             context = await browser.new_context(viewport={"width": 1600, "height": 900})
             page = await context.new_page()
+            page.on(
+                "framenavigated",
+                lambda f: (
+                    f == page.main_frame and out.urls.append((time.monotonic(), f.url))
+                ),
+            )
             await _uploaded(page, url, out.settings)
             cookies = {c["name"]: c["value"] for c in await context.cookies()}
             out.replica = cookies.get(COOKIE, "")

@@ -26,6 +26,7 @@ from ui.session import (
     hyper_key,
     load_state,
     nearest_stop,
+    offered,
     shown,
     stop_text,
 )
@@ -95,8 +96,7 @@ def render_loss(task: str) -> str:
         saved = st.session_state[Key.EXPLORER].loss
         return saved if saved in allowed else allowed[0]
     st.sidebar.header("Loss")
-    if st.session_state.get(widget) not in allowed:
-        st.session_state[widget] = allowed[0]
+    offered(widget, allowed, st.session_state[Key.EXPLORER].loss)
     loss = st.sidebar.radio(
         "Loss",
         allowed,

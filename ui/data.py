@@ -10,7 +10,7 @@ from landscape.data import presets
 from landscape.data.dataset import Dataset
 from landscape.settings import BY_NAME, UPLOAD
 from ui import cache
-from ui.session import KEEP, Key, md, shown
+from ui.session import KEEP, Key, md, offered, shown
 
 
 def number_box(where, name: str, label: str, **options):
@@ -60,9 +60,12 @@ def render_data() -> tuple[cache.Source, Dataset]:
 
 def _choose_dataset() -> str:
     have_upload = Key.UPLOAD in st.session_state
+    options = list(presets.PRESETS) + ([UPLOAD] if have_upload else [])
+    # The data set this session shows stays, whatever a stale browser sends.
+    offered(BY_NAME["dataset"].widget, options, st.session_state[Key.EXPLORER].dataset)
     return st.sidebar.selectbox(
         "Data set",
-        list(presets.PRESETS) + ([UPLOAD] if have_upload else []),
+        options,
         key=BY_NAME["dataset"].widget,
         persist_state=KEEP,
         format_func=lambda k: (

@@ -179,6 +179,22 @@ def widget_value(name: str, value: object) -> object:
     return 0 if name == "batch" and value is None else value
 
 
+def offered(key: str, options: list, *fallbacks: object) -> None:
+    """Before a choice widget is drawn: a value for it that is not one of this
+    run's options becomes the first of fallbacks that is (else the first
+    option).
+
+    Streamlit would take the first option, silently. Such a value comes from a
+    browser that reconnects after its server died: its next rerun still sends
+    the page it had, e.g. the data set "Uploaded: doses.csv", which the new
+    session (no upload) does not offer; the page then showed 'blobs' under
+    "the upload was lost ... the page shows 'overlap'" (the fault test, once
+    in CI; tests/e2e/test_explorer_browser.py sends that rerun).
+    """
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = next((f for f in fallbacks if f in options), options[0])
+
+
 def shown(control: str) -> bool:
     """False when a lesson link hides this control (hide=...)."""
     return control not in st.session_state[Key.VIEW_STATE].hide

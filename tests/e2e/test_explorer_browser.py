@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 
 import pytest
@@ -10,6 +11,8 @@ from landscape.browser import streamlit_server, wait_for_charts, wait_idle
 from landscape.data.presets import make_dataset
 from landscape.figures import backdrop
 from landscape.surface import loss_surface
+from scripts.loadtest_plan import settings_from, verify
+from scripts.stream_client import StreamSession
 
 pytestmark = pytest.mark.e2e
 
@@ -161,3 +164,29 @@ def test_hostile_links_still_render(page, server, query, names):
         assert f"URL parameter {name}" in text, (name, warnings)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert len(contour_traces(page)[LIVE]["x"]) > 1
+
+
+def test_a_browser_back_from_a_dead_server_keeps_the_data_set_it_was_given(server):
+    # A page that had uploaded a file loses its server; Streamlit's frontend
+    # reconnects (a new session) and reruns with the URL dataset=upload: the
+    # upload is lost, the page falls back to 'overlap'. The user's next change
+    # still sends the widgets of the page it had, the data set among them as
+    # "Uploaded: doses.csv", which the new page does not offer: Streamlit would
+    # take the first option ('blobs'), under the warning that names 'overlap'.
+    query = "dataset=upload&optimizer=sgd&lr=0.015&w1=-2&w2=2&steps=100"
+
+    async def reconnect():
+        async with StreamSession(server, query) as session:
+            first = await session.rerun()
+            after = await session.rerun(
+                {"in_dataset": "Uploaded: doses.csv", "lr_box": 0.0225}
+            )
+        return first, after
+
+    first, after = asyncio.run(reconnect())
+    for page in (first, after):
+        assert page.ok and not page.errors, page.exceptions
+        assert any(w.startswith("The uploaded file was lost") for w in page.warnings)
+    s = settings_from(after.query)
+    assert (s.dataset, s.lr) == ("overlap", 0.0225)  # the user's change counts
+    assert verify([(0, s, *after.live_path())]) == []

@@ -16,7 +16,7 @@ from ui import data as explorer_data
 from ui.cache import Source, get_dataset
 from ui.hypers import hyper_boxes
 from ui.network.state import NetKey, hyper_key
-from ui.session import KEEP, Key, md
+from ui.session import KEEP, Key, md, offered
 
 ACTIVATION_HELP = "tanh: smooth, bounded; relu: max(x, 0), piecewise linear"
 PLANE_HELP = (
@@ -51,8 +51,10 @@ def render_data() -> Source:
     have_upload = Key.UPLOAD in st.session_state
     names = list(presets.NET_PRESETS) + ([UPLOAD] if have_upload else [])
     widget = NET_BY_NAME["dataset"].widget
-    if st.session_state.get(widget) not in names:
-        st.session_state[widget] = NET_BY_NAME["dataset"].default
+    offered(
+        widget, names, st.session_state[NetKey.STATE].dataset,
+        NET_BY_NAME["dataset"].default,
+    )  # fmt: skip
     name = st.sidebar.selectbox(
         "Data set",
         names,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -183,7 +184,9 @@ def test_a_browser_back_from_a_dead_server_keeps_the_data_set_it_was_given(serve
             )
         return first, after
 
-    first, after = asyncio.run(reconnect())
+    # In a thread of its own: this module's Playwright runs an event loop here.
+    with ThreadPoolExecutor(1) as thread:
+        first, after = thread.submit(asyncio.run, reconnect()).result()
     for page in (first, after):
         assert page.ok and not page.errors, page.exceptions
         assert any(w.startswith("The uploaded file was lost") for w in page.warnings)

@@ -10,6 +10,7 @@ from landscape import losses, slots
 from landscape.batches import Batches
 from landscape.config import RunConfig
 from landscape.data.dataset import Dataset, padded
+from landscape.graphs import graph
 from landscape.runvars import RunVariables
 from landscape.trajectory import Trajectory, assemble
 
@@ -39,12 +40,10 @@ class Engine(RunVariables):
             tf.TensorSpec([], tf.int32),
             tf.TensorSpec([], tf.int32),
         ]
-        self._full = tf.function(
-            self._chunk_full, jit_compile=jit, input_signature=data
-        )
-        self._batched = tf.function(
+        self._full = graph(self._chunk_full, jit=jit, input_signature=data)
+        self._batched = graph(
             self._chunk_batched,
-            jit_compile=jit,
+            jit=jit,
             input_signature=data + [tf.TensorSpec([None, None], tf.float32)],
         )
 

@@ -8,6 +8,7 @@ import tensorflow as tf
 
 # Re-exported beside LOSSES: the tasks check_loss fits a loss to.
 from landscape.data.dataset import TASKS as TASKS
+from landscape.graphs import graph
 
 LOSSES: dict[str, str] = {
     "cross_entropy": "Cross-entropy (log loss): small when the predicted probability "
@@ -138,7 +139,7 @@ def compiled_per_loss(build):
     def get(loss: str, task: str):
         with lock:
             if (loss, task) not in functions:
-                functions[loss, task] = tf.function(build(loss, task), jit_compile=True)
+                functions[loss, task] = graph(build(loss, task))
             return functions[loss, task]
 
     return get

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from landscape import optimizers, slots
 from landscape.config import Schedule
+from landscape.graphs import graph
 from landscape.schedules import Schedules
 
 
@@ -43,9 +44,8 @@ class RunVariables:
         # much as a warm 100-step run itself: measured under the drag family,
         # which starts 31 runs per rerun. One graph call: 0.7-1.0 ms; with XLA
         # 0.5-0.55 ms (a warm 100-step run: ~1.6 ms). No retrace: fixed shapes.
-        self._assign_all = tf.function(
+        self._assign_all = graph(
             self._assign_fresh,
-            jit_compile=True,
             input_signature=[
                 tf.TensorSpec([size], tf.float32),
                 tf.TensorSpec([], tf.float32),

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from landscape.data.dataset import Dataset, padded
+from landscape.graphs import graph
 from landscape.net import model
 from landscape.net.layout import Architecture
 from landscape.runvars import RunVariables
@@ -31,7 +32,7 @@ class NetEngine(RunVariables):
         spec = [tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.float32),
                 tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.int32),
                 tf.TensorSpec([], tf.int32)]  # fmt: skip
-        self._chunk = tf.function(self._loop, jit_compile=True, input_signature=spec)
+        self._chunk = graph(self._loop, input_signature=spec)
 
     def _loss(self, x, y, mask):
         return model.mean_loss(self.arch, self.loss, self.task, y, x, self.w, mask)

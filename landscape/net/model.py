@@ -9,6 +9,7 @@ from collections import OrderedDict
 import tensorflow as tf
 
 from landscape import losses
+from landscape.graphs import graph
 from landscape.net.layout import Architecture
 
 NET_LOSSES = ("cross_entropy", "mse")
@@ -92,7 +93,7 @@ def _batch_loss(arch: Architecture, loss: str, task: str):
     spec = [tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.float32),
             tf.TensorSpec([None], tf.float32),
             tf.TensorSpec([None, arch.size], tf.float32)]  # fmt: skip
-    return tf.function(evaluate, jit_compile=True, input_signature=spec)
+    return graph(evaluate, input_signature=spec)
 
 
 # The loss at a batch of weight vectors (m, P) -> (m,), one XLA function per

@@ -36,6 +36,23 @@ def test_a_click_on_the_contour_starts_the_live_run_there(page, server):
     wait_for_charts(page, 3)
     assert live_start(page) == [-2.0, 2.0]
 
+    # The chart bridge (a component, loaded after the charts) carries the click.
+    page.wait_for_function("() => window.landscapeDrag", timeout=60_000)
+    # Read where the point is once the plot area has stayed put for 0.3 s: on
+    # a fresh server's first page it moved up 8 px after the charts were first
+    # drawn (seen once in three; its cause not found), and a point read before
+    # that was clicked 8 px off (CI and here: w2 1.5 where 1.56 was read).
+    page.wait_for_function(
+        f"""() => {{
+            const r = {PLOT}.querySelector('.nsewdrag[data-subplot="xy"]')
+                .getBoundingClientRect(), key = [r.left, r.top, r.width, r.height] + '';
+            const same = window.lastArea === key;
+            window.lastArea = key;
+            return same;
+        }}""",
+        polling=300,
+        timeout=60_000,
+    )
     # A point inside the contour's plot area, in page pixels and in data units.
     fx, fy = 0.63, 0.41
     area = page.evaluate(
@@ -53,8 +70,6 @@ def test_a_click_on_the_contour_starts_the_live_run_there(page, server):
     expected = list(framing.click_start(area["box"], (area["x"], area["y"])))
     assert expected != [-2.0, 2.0]
 
-    # The chart bridge (a component, loaded after the charts) carries the click.
-    page.wait_for_function("() => window.landscapeDrag", timeout=60_000)
     page.mouse.move(area["px"], area["py"])  # Plotly picks the point on hover
     hover = page.locator(".hoverlayer").first.text_content()
     assert "click to start here" in hover

@@ -137,6 +137,30 @@ def test_log_ticks_stay_few_enough_to_read(lo, hi, expected):
     assert len(ticks["ticktext"]) == len(expected) <= 7
 
 
+def test_a_short_classroom_loss_panel_keeps_its_labels_apart(scene):
+    # The classroom playback at the page's height: its loss panel, in pixels,
+    # from the figure's own layout.
+    data, runs, surf = scene
+    height = 540  # ui.layout.PLAYBACK_HEIGHT in classroom mode
+    fig = animation.playback_figure(surf, runs, data, figures.CLASSROOM, height)
+    lay, font = fig.layout, figures.CLASSROOM.tick
+    bottom, top = lay.yaxis2.domain
+    pixels = (top - bottom) * (height - lay.margin.t - lay.margin.b)
+    assert pixels < 120  # short: the case this is about
+    most = theme.labels_that_fit(pixels, figures.CLASSROOM)
+    assert len(lay.yaxis2.tickvals) <= most
+    # A diverging run (13 decades), a few decades, a flat loss: each label's
+    # centre at least 1.3 label heights from the next (one label is ~1.2 fonts).
+    for lo, hi in [(0.5, 1e13), (0.3, 20.0), (0.9, 1.4)]:
+        values = theme.log_ticks(lo, hi, most)["tickvals"]
+        at = (np.log10(values) - np.log10(lo)) / (np.log10(hi) - np.log10(lo))
+        assert 2 <= len(values) <= most
+        assert np.diff(np.sort(at)).min() * pixels >= 1.3 * font, (lo, hi, values)
+    # Without the limit, the diverging run's five labels had run together.
+    five = theme.log_ticks(0.5, 1e13)["tickvals"]
+    assert (pixels / (len(five) - 1)) < 1.3 * font
+
+
 def fake_runs(*lengths: int) -> list:
     """Runs with weights of these lengths (steps + 1): all frame_steps reads."""
     return [SimpleNamespace(trajectory=SimpleNamespace(weights=np.zeros((n, 2))))

@@ -19,6 +19,7 @@ from landscape.figures.theme import (
     Theme,
     axis_title,
     figure,
+    labels_that_fit,
     log_ticks,
     plain,
     style,
@@ -181,13 +182,15 @@ def playback_figure(
     # Between the right-hand panels: the loss panel's ticks, then the data
     # panel's title, in pixels whatever the height.
     gap = (4 * theme.tick + theme.title + 12) / max(height - top - bottom, 1)
+    spacing = min(max(gap, 0.12), 0.4)
+    panel = (1 - spacing) / 2 * (height - top - bottom)  # a right panel's pixels
     fig = make_subplots(
         figure=figure(theme),
         rows=2,
         cols=2,
         column_widths=[0.58, 0.42],
         horizontal_spacing=0.12,
-        vertical_spacing=min(max(gap, 0.12), 0.4),
+        vertical_spacing=spacing,
         specs=[[{"rowspan": 2}, {}], [None, {}]],
         subplot_titles=("Loss surface", "Loss per step", "Data and boundary"),
     )
@@ -196,7 +199,7 @@ def playback_figure(
     xs, x_range, y_range = _data_range(data)
     moving = _add_moving(fig, runs, data, xs, theme)
     frames = _frames(runs, steps, moving, data, xs)
-    _axes(fig, surface, runs, data, x_range, y_range, theme)
+    _axes(fig, surface, runs, data, x_range, y_range, theme, panel)
     style(fig, theme, height)
     add_controls(fig, steps, theme, height)
     fig.frames = frames
@@ -219,7 +222,7 @@ def _frames(runs, steps, moving: list[int], data: Dataset, xs) -> list[dict]:
     ]
 
 
-def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
+def _axes(fig, surface, runs, data, x_range, y_range, theme, panel: float) -> None:
     names = data.feature_names
     fig.update_xaxes(
         title_text=axis_title("w1", names[0]),
@@ -245,7 +248,7 @@ def _axes(fig, surface, runs, data, x_range, y_range, theme) -> None:
         row=1,
         col=2,
         range=[np.log10(lo) - 0.1, np.log10(hi) + 0.1],
-        **log_ticks(lo, hi),
+        **log_ticks(lo, hi, labels_that_fit(panel, theme)),
     )
     fig.update_xaxes(title_text=plain(names[0]), range=x_range, row=2, col=2)
     fig.update_yaxes(

@@ -250,23 +250,44 @@ def finite_span(arrays) -> tuple[float, float]:
 MAX_DECADES = 6  # labelled powers of ten on a log axis, at most
 
 
-def log_ticks(lo: float, hi: float) -> dict:
+def labels_that_fit(pixels: float, theme: Theme) -> int:
+    """How many tick labels an axis of this many pixels holds with room
+    between them: one per 1.5 tick-font heights, and the first."""
+    return max(2, 1 + int(pixels // (1.5 * theme.tick)))
+
+
+def log_ticks(lo: float, hi: float, most: int | None = None) -> dict:
     """Ticks at 1, 2 and 5 x 10^k for a log axis, every label at full size.
 
     Plotly draws the in-between digits of a log axis at 0.75x the tick font,
     too small on a projector; explicit ticks are all drawn at full size. Over
     more than MAX_DECADES powers of ten (a diverging run), every k-th power
     only, so the labels of a short classroom chart do not run into each other.
+    most: at most about this many labels (labels_that_fit), for a short axis:
+    the classroom playback's loss panel (97 px) had drawn five in each
+    other's way (1, 1e+03 ... 1e+12).
     """
     if hi < 4 * lo:  # less than a factor of 4: evenly spaced round numbers
-        return _even_ticks(lo, hi)
+        return _thinned(_even_ticks(lo, hi), most)
     first, last = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
-    mantissas = (1, 2, 5) if last - first <= 4 else (1,)
-    stride = max(1, int(np.ceil((last - first) / MAX_DECADES)))
+    room = MAX_DECADES if most is None else max(1, min(MAX_DECADES, most - 1))
+    few = last - first <= 4 and (most is None or 3 * (last - first + 1) <= most)
+    mantissas = (1, 2, 5) if few else (1,)
+    stride = max(1, int(np.ceil((last - first) / room)))
     powers = [e for e in np.arange(first, last + 1) if e % stride == 0]  # 1 in
     values = [float(m * 10.0**e) for e in powers for m in mantissas]
     values = [v for v in values if lo / 1.5 <= v <= hi * 1.5] or [lo, hi]
-    return dict(tickvals=values, ticktext=[f"{v:.3g}" for v in values])
+    return _thinned(dict(tickvals=values, ticktext=[f"{v:.3g}" for v in values]), most)
+
+
+def _thinned(ticks: dict, most: int | None) -> dict:
+    """Every k-th tick, the fewest k that leaves at most `most` (0.6, 1.0 and
+    1.4 of 0.6, 0.8, ..., 1.4): evenly spaced still, none dropped into a gap."""
+    n = len(ticks["tickvals"])
+    if most is None or n <= most:
+        return ticks
+    k = -(-n // most)
+    return {name: values[::k] for name, values in ticks.items()}
 
 
 def _even_ticks(lo: float, hi: float, count: int = 4) -> dict:

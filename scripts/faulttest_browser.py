@@ -111,12 +111,12 @@ async def upload_page(url: str, out: UploadPage, killed: asyncio.Event,
         try:
             context = await browser.new_context(viewport={"width": 1600, "height": 900})
             page = await context.new_page()
-            page.on(
-                "framenavigated",
-                lambda f: (
-                    f == page.main_frame and out.urls.append((time.monotonic(), f.url))
-                ),
-            )
+
+            def went(frame) -> None:
+                if frame == page.main_frame:
+                    out.urls.append((time.monotonic(), frame.url))
+
+            page.on("framenavigated", went)
             await _uploaded(page, url, out.settings)
             cookies = {c["name"]: c["value"] for c in await context.cookies()}
             out.replica = cookies.get(COOKIE, "")

@@ -61,12 +61,13 @@ def render_data() -> tuple[cache.Source, Dataset]:
 def _choose_dataset() -> str:
     have_upload = Key.UPLOAD in st.session_state
     options = list(presets.PRESETS) + ([UPLOAD] if have_upload else [])
+    widget = BY_NAME["dataset"].widget
     # The data set this session shows stays, whatever a stale browser sends.
-    offered(BY_NAME["dataset"].widget, options, st.session_state[Key.EXPLORER].dataset)
+    offered(widget, options, st.session_state[Key.EXPLORER].dataset)
     return st.sidebar.selectbox(
         "Data set",
         options,
-        key=BY_NAME["dataset"].widget,
+        key=widget,
         persist_state=KEEP,
         format_func=lambda k: (
             f"Uploaded: {st.session_state[Key.UPLOAD][1]}" if k == UPLOAD else k

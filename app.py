@@ -6,31 +6,18 @@ the two-weight explorer (ui/explorer.py) and the small network (ui/network/).
 
 from __future__ import annotations
 
-import sys
-
 import streamlit as st
+
+import ui.starting
+from ui import admission
 
 # A fresh server imports TensorFlow and compiles (ui/serve.py starts this at
 # server start-up): say so at once instead of a blank page.
-PRELOAD = {
-    "data": [{"type": "scatter", "x": [], "y": []}],
-    "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-               "xaxis": {"visible": False}, "yaxis": {"visible": False}},
-}  # fmt: skip
 starting = st.empty()
-if "landscape.trainer" not in sys.modules:
-    with starting.container():
-        st.info(
-            "Starting TensorFlow and compiling the first runs: about 10 s, once "
-            "per server."
-        )
-        # A blank 10-pixel chart, so the browser fetches and compiles Plotly's
-        # 4.7 MB chart code while the server starts, not after the first real
-        # chart arrives (measured on a fresh server: requested 4.8 s after the
-        # page opened, drawn 1.2 s after it came).
-        st.plotly_chart(PRELOAD, config={"staticPlot": True}, key="plotly_preload")
+with starting.container():
+    ui.starting.notice()
 
-from ui import admission, cache  # noqa: E402
+from ui import cache  # noqa: E402
 
 # Each page is a script in ui/pages/ (so AppTest can switch to it), calling
 # its main() in ui/.

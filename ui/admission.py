@@ -21,6 +21,13 @@ _RUNS = threading.BoundedSemaphore(SLOTS)
 # Set when the server's first page run has ended (ui/serve.py's warm-up waits
 # for it before compiling the lessons).
 FIRST_PAGE = threading.Event()
+# Set once this process has computed a page: the start-up warm-up's default
+# page (ui/serve.py) or any page run. Until then app.py says the server is
+# starting and sends its preload chart. (It tested "landscape.trainer" in
+# sys.modules, which is there from the moment the warm-up *begins* importing
+# it: on a fresh server the message and the preload came or not by a race,
+# and without the preload the browser fetched Plotly's chart code 2.8 s later.)
+WARM = threading.Event()
 
 
 @contextlib.contextmanager
@@ -30,4 +37,5 @@ def run_slot() -> Iterator[None]:
         with _RUNS:
             yield
     finally:
+        WARM.set()
         FIRST_PAGE.set()

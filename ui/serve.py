@@ -23,6 +23,7 @@ def _warm() -> None:
     # The lessons wait for the first page (at most PAUSE seconds): a fresh
     # server's first visitor then does not share the cores with their compiles.
     def pause() -> None:
+        admission.WARM.set()  # the default page is compiled
         admission.FIRST_PAGE.wait(timeout=PAUSE)
 
     try:

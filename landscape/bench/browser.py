@@ -142,15 +142,36 @@ def _commits(page, frames: Frames) -> tuple[list[float], list[int]]:
         frames.take()
         slider.focus()
         before = len(page.evaluate("window.bench.commits"))
+        shown = slider.get_attribute("aria-valuetext")
         slider.press("ArrowRight")
-        page.wait_for_function(
-            f"window.bench.commits.length > {before}", timeout=120_000
-        )
+        try:
+            page.wait_for_function(
+                f"window.bench.commits.length > {before}", timeout=120_000
+            )
+        except (
+            Exception
+        ) as e:  # say what the page showed (a bench run timed out here once)
+            raise RuntimeError(f"commit {i} from {shown}: {_stuck(page)}") from e
         wait_idle(page)
         if i:  # the first one warms the new rate's caches
             times.append(page.evaluate("window.bench.commits")[-1])
             sizes.append(frames.take())
     return times, sizes
+
+
+def _stuck(page) -> str:
+    """What a page shows when a change it was given never finished a run."""
+    seen = page.evaluate(
+        """(slider) => ({
+            slider: document.querySelector(slider)?.getAttribute('aria-valuetext'),
+            focused: document.activeElement?.getAttribute('aria-label'),
+            state: document.querySelector('[data-testid=stApp]')
+                .getAttribute('data-test-script-state'),
+            status: Boolean(document.querySelector('[data-testid=stStatusWidget]')),
+            runs: window.bench.runs, url: location.search})""",
+        SLIDER,
+    )
+    return str(seen)
 
 
 def _first_load(browser) -> dict:

@@ -14,8 +14,7 @@ from ui import admission
 # A fresh server imports TensorFlow and compiles (ui/serve.py starts this at
 # server start-up): say so at once instead of a blank page.
 starting = st.empty()
-with starting.container():
-    ui.starting.notice()
+ui.starting.notice(starting)
 
 from ui import cache  # noqa: E402
 
@@ -27,7 +26,9 @@ pages = st.navigation(
         st.Page("ui/pages/network.py", title="Small network", url_path="network"),
     ]
 )
-starting.empty()
-with admission.run_slot():  # at most one computing run per core (ui/admission.py)
-    pages.run()
+try:
+    with admission.run_slot():  # at most one computing run per core (ui/admission.py)
+        pages.run()
+finally:
+    starting.empty()  # the notice (over the page) stays until the page has run
 cache.freeze_heap()

@@ -45,9 +45,11 @@ def cold():
 
 
 def notice_page() -> None:
+    import streamlit as st
+
     from ui import starting
 
-    starting.notice()
+    starting.notice(st.empty())
 
 
 def test_a_server_that_has_computed_no_page_says_it_is_starting(cold):

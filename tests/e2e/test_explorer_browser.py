@@ -63,6 +63,37 @@ def test_a_fresh_servers_first_page_draws_with_no_error(browser):
         page.close()
 
 
+def test_the_starting_notice_floats_so_its_removal_moves_nothing(browser):
+    # In the page's flow, the notice pushed a fresh server's first charts down
+    # until the page had run: they jumped up 54 px just after being drawn.
+    with streamlit_server(script="tests/e2e/notice_page.py") as (url, _):
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.add_init_script(
+            """window.seen = [];
+            const look = () => {
+                const g = document.querySelector('.js-plotly-plot .nsewdrag');
+                const notice = document.querySelector('.st-key-landscape-starting');
+                const shown = Boolean(notice && notice.innerText.includes('Starting'));
+                const top = g && Math.round(g.getBoundingClientRect().top);
+                if (g) window.seen.push([shown, top]);
+                requestAnimationFrame(look);
+            };
+            requestAnimationFrame(look);"""
+        )
+        page.goto(url)
+        page.wait_for_function(
+            "window.seen.length && !window.seen[window.seen.length - 1][0]",
+            timeout=60_000,
+        )
+        page.wait_for_timeout(500)
+        seen = page.evaluate("window.seen")
+        shown = [top for notice, top in seen if notice]
+        after = [top for notice, top in seen if not notice]
+        assert shown and after  # the chart was drawn under the notice, then without
+        assert set(shown) == set(after) and len(set(after)) == 1
+        page.close()
+
+
 def test_page_draws_the_contour_and_the_live_path(page, server):
     page.goto(server)
     wait_for_charts(page, 3)

@@ -23,17 +23,6 @@ PRELOAD = {
 }  # fmt: skip
 
 
-# Over the page, not in its flow: a notice in the flow pushed the first
-# page's charts down until the run ended, so they jumped up 54 px just after
-# they were drawn (measured on fresh servers: the contour's plot area at 320,
-# then 274, then 266 px from the top).
-CSS = (
-    "<style>[data-testid=stLayoutWrapper]:has(>.st-key-landscape-starting)"
-    "{position:fixed;top:3.75rem;left:50%;transform:translateX(-50%);"
-    "width:min(40rem,90vw);z-index:999990}</style>"
-)
-
-
 def notice(slot) -> bool:
     """Until this process has computed a page (admission.WARM): say in slot
     (an st.empty, emptied by app.py once the page has run) that the server is
@@ -41,7 +30,16 @@ def notice(slot) -> bool:
     if admission.WARM.is_set():
         return False
     with slot.container(key="landscape-starting"):
-        st.html(CSS)
+        # Over the page, not in its flow: a notice in the flow pushed the first
+        # page's charts down until the run ended, so they jumped up 54 px just
+        # after they were drawn (on fresh servers: the contour's plot area at
+        # 320, then 274, then 266 px from the top). Fixed text only (tests/
+        # test_security.py): st.html is given a literal.
+        st.html(
+            "<style>[data-testid=stLayoutWrapper]:has(>.st-key-landscape-starting)"
+            "{position:fixed;top:3.75rem;left:50%;transform:translateX(-50%);"
+            "width:min(40rem,90vw);z-index:999990}</style>"
+        )
         st.info(MESSAGE)
         st.plotly_chart(PRELOAD, config={"staticPlot": True}, key="plotly_preload")
     return True

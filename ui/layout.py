@@ -66,10 +66,22 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
 def page_css(classroom: bool) -> None:
     """Fixed page CSS (no user text). Screen: less empty space above the charts.
     Classroom: the page starts near the top under a see-through header bar, and
-    captions, text, tables and labels are in projector sizes."""
+    captions, text, tables and labels are in projector sizes.
+
+    Both: Streamlit draws a widget whose code has not arrived yet as a 40-px
+    skeleton. On a fresh server's first page the charts were drawn before the
+    view and axes controls' code came, and moved up 8 px when it did (the
+    controls and the toggles beside them are 32 px); the chart bridge (0 px)
+    moved what is under the charts up 40 px. Their skeletons now take the
+    room the elements will."""
+    # The same two skeleton rules start both (st.html takes only literals:
+    # tests/test_security.py).
     if classroom:
         st.html(
             "<style>"
+            ":is(.st-key-view,.st-key-axes,.st-key-classroom,.st-key-equal_scale)"
+            ">[data-testid=stSkeleton]{height:2rem}"
+            "[class*=st-key-bridge]>[data-testid=stSkeleton]{height:0}"
             "header[data-testid='stHeader']{background:transparent}"
             ".block-container{padding-top:1.4rem;padding-bottom:1rem}"
             "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] p"
@@ -81,7 +93,13 @@ def page_css(classroom: bool) -> None:
             "</style>"
         )
     else:
-        st.html("<style>.block-container{padding-top:3.6rem}</style>")
+        st.html(
+            "<style>"
+            ":is(.st-key-view,.st-key-axes,.st-key-classroom,.st-key-equal_scale)"
+            ">[data-testid=stSkeleton]{height:2rem}"
+            "[class*=st-key-bridge]>[data-testid=stSkeleton]{height:0}"
+            ".block-container{padding-top:3.6rem}</style>"
+        )
 
 
 def top_row(classroom: bool) -> Slots:

@@ -38,12 +38,27 @@ def paths(page) -> dict[str, tuple[list, list]]:
     }
 
 
+# Each frame from the contour's first draw on: its plot area's top, recorded
+# when it changes.
+PLACES = """
+window.places = [];
+const place = () => {
+    const g = document.querySelector('.js-plotly-plot .nsewdrag[data-subplot="xy"]');
+    const top = g && Math.round(g.getBoundingClientRect().top);
+    if (g && window.places[window.places.length - 1] !== top) window.places.push(top);
+    requestAnimationFrame(place);
+};
+requestAnimationFrame(place);
+"""
+
+
 def test_a_fresh_servers_first_page_draws_with_no_error(browser):
     # Its own server: the first page after start-up, which may run while the
     # warm-up imports TensorFlow (then app.py shows its progress message and
     # the preload chart; whether it does depends on timing, so not asserted).
     with streamlit_server() as (url, _):
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.add_init_script(PLACES)
         problems = []
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("console", lambda m: m.type == "error" and problems.append(m.text))
@@ -59,6 +74,11 @@ def test_a_fresh_servers_first_page_draws_with_no_error(browser):
         )
         assert len(heights) == 3 and min(heights) > 200  # no blank preload left
         assert len(chart_code) == 1  # fetched once (by the preload, if shown)
+        # Drawn where it stays: the charts do not move once drawn (they did as
+        # the notice left the page's flow, and as late widget code replaced
+        # skeletons taller than the widgets above them).
+        page.wait_for_timeout(1000)
+        assert len(page.evaluate("window.places")) == 1
         assert problems == []
         page.close()
 

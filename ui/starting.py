@@ -31,9 +31,10 @@ def notice(slot) -> bool:
         return False
     with slot.container(key="landscape-starting"):
         # Over the page, not in its flow: a notice in the flow pushed the first
-        # page's charts down until the run ended, so they jumped up 54 px just
+        # page's charts down until the run ended, so they jumped up 46 px just
         # after they were drawn (on fresh servers: the contour's plot area at
-        # 320, then 274, then 266 px from the top). Fixed text only (tests/
+        # 320, then 274 px from the top; the last 8 px to 266 were late widget
+        # code, see ui.layout.page_css). Fixed text only (tests/
         # test_security.py): st.html is given a literal.
         st.html(
             "<style>[data-testid=stLayoutWrapper]:has(>.st-key-landscape-starting)"

@@ -85,7 +85,7 @@ def test_a_fresh_servers_first_page_draws_with_no_error(browser):
 
 def test_the_starting_notice_floats_so_its_removal_moves_nothing(browser):
     # In the page's flow, the notice pushed a fresh server's first charts down
-    # until the page had run: they jumped up 54 px just after being drawn.
+    # until the page had run: they jumped up 46 px just after being drawn.
     with streamlit_server(script="tests/e2e/notice_page.py") as (url, _):
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.add_init_script(

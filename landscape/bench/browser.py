@@ -150,9 +150,7 @@ def _commits(page, frames: Frames) -> tuple[list[float], list[int]]:
             page.wait_for_function(
                 f"window.bench.commits.length > {before}", timeout=120_000
             )
-        except (
-            Exception
-        ) as e:  # say what the page showed (a bench run timed out here once)
+        except Exception as e:  # a bench run hung here once: say what was shown
             raise RuntimeError(f"commit {i} from {shown}: {_stuck(page)}") from e
         wait_idle(page)
         if i:  # the first one warms the new rate's caches

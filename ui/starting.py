@@ -23,12 +23,12 @@ PRELOAD = {
 }  # fmt: skip
 
 
-def notice(slot) -> bool:
+def notice(slot) -> None:
     """Until this process has computed a page (admission.WARM): say in slot
     (an st.empty, emptied by app.py once the page has run) that the server is
-    starting, and send the preload chart. Returns whether it did."""
+    starting, and send the preload chart."""
     if admission.WARM.is_set():
-        return False
+        return
     with slot.container(key="landscape-starting"):
         # Over the page, not in its flow: a notice in the flow pushed the first
         # page's charts down until the run ended, so they jumped up 46 px just
@@ -43,4 +43,3 @@ def notice(slot) -> bool:
         )
         st.info(MESSAGE)
         st.plotly_chart(PRELOAD, config={"staticPlot": True}, key="plotly_preload")
-    return True

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from deploy.haproxy import COOKIE
 from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS
-from scripts.loadtest_browser import FAILED, IDLE, LIVE, TIMEOUT, _read
+from scripts.loadtest_browser import IDLE, LIVE, TIMEOUT, _read, settled
 from scripts.loadtest_plan import Settings, settings_from
 
 CSV = b"dose,label\n" + b"".join(f"{i / 10:g},{i % 2}\n".encode() for i in range(40))
@@ -79,15 +79,15 @@ async def _recover(page, out: UploadPage, sockets: list[float], killed_at: float
     # no longer naming the lost upload (the reconnect takes more than one run,
     # and the first can still carry the old query: read there, the check
     # below failed on a page that was still on its way).
-    await page.wait_for_function(
-        f"() => ({FAILED}) || (document.body.innerText.includes({LOST!r}) "
-        f"&& !location.search.includes('dataset=upload') && ({LIVE})() && {IDLE})",
-        timeout=TIMEOUT,
+    live = await settled(
+        page,
+        f"document.body.innerText.includes({LOST!r}) "
+        "&& !location.search.includes('dataset=upload')",
     )
     out.recovery_s = time.monotonic() - killed_at
     alerts = await page.locator('[data-testid="stAlert"]').all_inner_texts()
     out.warning = next((a for a in alerts if LOST in a), "")
-    got = await _read(page, out.recovery_s)
+    got = await _read(page, out.recovery_s, live)
     out.errors += got.errors
     # The URL's other settings stand; the data set is the default one again.
     s = settings_from(page.url.partition("?")[2])

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS
+from landscape.browser import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT = 240_000  # ms: a page not drawn by then is an error
 FAILED = "document.querySelector('[data-testid=\"stException\"]')"
@@ -49,9 +49,27 @@ class _Page:
         return self._live
 
 
-async def _read(page, seconds: float) -> _Page:
+async def settled(page, condition: str = "true") -> dict | None:
+    """Wait until the page failed, or until `condition` (JavaScript, which may
+    use `live`) holds with the live path drawn and Streamlit idle. Returns
+    that live path, read in the same evaluation (None if the page failed).
+
+    Read after the wait, in a second evaluation, the contour could be away
+    being remounted: a fault-test run in CI read no path at all ('' (0, 2))
+    from a page the wait had just seen drawn."""
+    handle = await page.wait_for_function(
+        f"() => {{ if ({FAILED}) return {{failed: true}}; const live = ({LIVE})(); "
+        f"return live && ({condition}) && {IDLE} ? live : null; }}",
+        timeout=TIMEOUT,
+    )
+    live = await handle.json_value()
+    return None if live.get("failed") else live
+
+
+async def _read(page, seconds: float, live: dict | None) -> _Page:
+    """The page's errors and the live path `settled` read (none if it failed)."""
     errors = await page.locator('[data-testid="stException"]').all_inner_texts()
-    live = await page.evaluate(LIVE) or {"name": "", "x": [], "y": []}
+    live = live or {"name": "", "x": [], "y": []}
     xy = np.stack([np.array(live["x"]), np.array(live["y"])], axis=-1)
     return _Page(seconds, live["name"], xy.astype(np.float32), errors)
 
@@ -65,12 +83,9 @@ async def _one(browser, url, who, steps, rec, think) -> None:
     try:
         started = time.perf_counter()
         await page.goto(f"{url}/?{steps[0].query()}", timeout=TIMEOUT)
-        await page.wait_for_function(  # drawn, or failed: either way, done
-            f"() => ({FAILED}) || (document.querySelector('{CHARTS}') && "
-            f"({LIVE})() && {IDLE})",
-            timeout=TIMEOUT,
-        )
-        rec.page(who, steps[0], await _read(page, time.perf_counter() - started), True)
+        live = await settled(page)  # drawn, or failed: either way, done
+        seconds = time.perf_counter() - started
+        rec.page(who, steps[0], await _read(page, seconds, live), True)
         for s in steps[1:]:
             s = replace(steps[0], lr=s.lr)  # a browser session changes the rate
             await asyncio.sleep(rng.uniform(0, 2 * think))
@@ -79,12 +94,9 @@ async def _one(browser, url, who, steps, rec, think) -> None:
             started = time.perf_counter()
             await box.press("Enter")
             label = f"{run_label(s.optimizer, s.lr)} (live)"
-            await page.wait_for_function(
-                f"() => ({FAILED}) || "
-                f"((({LIVE})() || {{}}).name === {json.dumps(label)} && {IDLE})",
-                timeout=TIMEOUT,
-            )
-            rec.page(who, s, await _read(page, time.perf_counter() - started), False)
+            live = await settled(page, f"live.name === {json.dumps(label)}")
+            seconds = time.perf_counter() - started
+            rec.page(who, s, await _read(page, seconds, live), False)
     except Exception as e:
         with rec.lock:
             first = (str(e).splitlines() or [""])[0]

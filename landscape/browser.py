@@ -23,6 +23,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]  # fmt: skip
 CHARTS = ".js-plotly-plot .main-svg"
+# Streamlit is idle: connected, no script run under way (the attribute its own
+# e2e tests read), and no element left stale from a run. Not "no status
+# widget": Streamlit shows that only once a run has lasted 500 ms, so a page
+# 0.2 s into a run looked idle while its charts were still the last run's (a
+# fault-test probe: the URL already new, the contour stale, no status widget).
+IDLE = """(() => { const app = document.querySelector('[data-testid="stApp"]');
+  return Boolean(app) && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-stale="true"]'); })()"""
 
 
 def free_port() -> int:
@@ -102,10 +111,8 @@ def chromium():
 
 
 def wait_idle(page, timeout: float = 120_000) -> None:
-    """Wait until Streamlit has finished its rerun (its status widget is gone)."""
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    """Wait until Streamlit has finished its rerun (IDLE)."""
+    page.wait_for_function(IDLE, timeout=timeout)
 
 
 def wait_for_charts(page, count: int = 1, timeout: float = 120_000) -> None:

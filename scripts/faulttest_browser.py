@@ -19,8 +19,8 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 
 from deploy.haproxy import COOKIE
-from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS
-from scripts.loadtest_browser import IDLE, LIVE, TIMEOUT, _read, settled
+from landscape.browser import CHARTS, CHROMIUM, CHROMIUM_ARGS, IDLE
+from scripts.loadtest_browser import LIVE, TIMEOUT, _read, settled
 from scripts.loadtest_plan import Settings, settings_from
 
 CSV = b"dose,label\n" + b"".join(f"{i / 10:g},{i % 2}\n".encode() for i in range(40))
@@ -90,12 +90,15 @@ async def _recover(page, out: UploadPage, sockets: list[float], killed_at: float
     got = await _read(page, out.recovery_s, live)
     out.errors += got.errors
     # The URL's other settings stand; the data set is the default one again.
-    s = settings_from(page.url.partition("?")[2])
+    # The URL as the path was read: the typed rate's run may follow the
+    # reconnect's (settled, and checked, in between).
+    query = (live or {}).get("query", page.url.partition("?")[2])
+    s = settings_from(query)
     before = replace(out.settings, dataset="overlap", seed=0, lr=s.lr)
     if s != before or s.lr not in (out.settings.lr, typed):
         out.errors.append(
             f"upload page came back with {s}, not {before}; its URLs: "
-            f"{out.url_history(killed_at)}; page.url now {page.url}"
+            f"{out.url_history(killed_at)}; read with the path: {query}"
         )
     else:  # its path is checked against the engine with the others'
         out.path = (s, *got.live_path())

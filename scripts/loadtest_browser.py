@@ -16,11 +16,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from landscape.browser import CHROMIUM, CHROMIUM_ARGS
+from landscape.browser import CHROMIUM, CHROMIUM_ARGS, IDLE
 
 TIMEOUT = 240_000  # ms: a page not drawn by then is an error
 FAILED = "document.querySelector('[data-testid=\"stException\"]')"
-IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 # The contour, found by its surface, not as the page's first chart: Streamlit
 # remounts a chart whose figure changed, and while the contour was away the
 # first chart was the loss or data view, whose live traces carry the same name
@@ -52,14 +51,18 @@ class _Page:
 async def settled(page, condition: str = "true") -> dict | None:
     """Wait until the page failed, or until `condition` (JavaScript, which may
     use `live`) holds with the live path drawn and Streamlit idle. Returns
-    that live path, read in the same evaluation (None if the page failed).
+    that live path and the page's query string (its "query"), read in the
+    same evaluation (None if the page failed).
 
     Read after the wait, in a second evaluation, the contour could be away
-    being remounted: a fault-test run in CI read no path at all ('' (0, 2))
-    from a page the wait had just seen drawn."""
+    being remounted (a fault-test run in CI read no path at all, '' (0, 2)),
+    or a next run could have changed the URL (a probe: the reconnect's run
+    settled at lr 0.015, then the typed 0.0225 started a run before
+    page.url was read)."""
     handle = await page.wait_for_function(
         f"() => {{ if ({FAILED}) return {{failed: true}}; const live = ({LIVE})(); "
-        f"return live && ({condition}) && {IDLE} ? live : null; }}",
+        f"return live && ({condition}) && {IDLE} "
+        "? {...live, query: location.search.slice(1)} : null; }",
         timeout=TIMEOUT,
     )
     live = await handle.json_value()

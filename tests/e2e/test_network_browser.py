@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from landscape import links, trainer
-from landscape.browser import wait_for_charts, wait_idle
+from landscape.browser import IDLE, wait_for_charts, wait_idle
 from landscape.data.presets import make_dataset
 from landscape.net import api
 from landscape.net.config import net_config
@@ -117,14 +117,14 @@ def test_the_sidebar_leads_from_the_explorer_to_the_network(page, server):
 
 
 # The explorer's live path as plotly.js drew it, once that page is back and idle.
-EXPLORER_LIVE = """() => {
+EXPLORER_LIVE = f"""() => {{
   if (!document.querySelector('input[aria-label="Exact learning rate"]')) return null;
-  if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+  if (!{IDLE}) return null;
   const plot = document.querySelector('.js-plotly-plot');
   const t = plot && (plot._fullData || []).find(d => (d.name || '').endsWith('(live)'));
-  return t ? {name: t.name, x: Array.from(t.x).map(Number),
-              y: Array.from(t.y).map(Number)} : null;
-}"""
+  return t ? {{name: t.name, x: Array.from(t.x).map(Number),
+              y: Array.from(t.y).map(Number)}} : null;
+}}"""
 
 
 def test_the_sidebar_leads_back_to_the_explorer_as_it_was_left(page, server):

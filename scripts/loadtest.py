@@ -2,7 +2,7 @@
 
 Usage: python -m scripts.loadtest [--sessions 30] [--interactions 5] [--browsers 2]
        [--think 1.0] [--cooldown 30] [--replicas 1] [--optimizers sgd,adam,...]
-       [--draggers 0.5] [--log FILE] [--json]
+       [--draggers 0.5] [--pin] [--log FILE] [--json]
 
 It starts the app (ui.serve) on loopback, or with --replicas N that many
 servers behind HAProxy (deploy.cluster), warms each server up (every optimizer
@@ -53,6 +53,7 @@ from scripts.loadtest_plan import (  # noqa: E402
 from scripts.loadtest_server import (  # noqa: E402
     cpu_seconds,
     logged_server,
+    pin,
     probe_health,
     rss_mb,
     sample_rss,
@@ -72,6 +73,7 @@ class Record:
     paths: list[tuple[int, Settings, str, np.ndarray]] = field(default_factory=list)
     replicas: dict[int, str] = field(default_factory=dict)  # session -> replica
     families: list[float] = field(default_factory=list)  # a drag family's arrival
+    browser_cpu_s: float | None = None  # Chromium's, over its sessions
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, who: int, s: Settings, page, first: bool) -> None:
@@ -153,6 +155,8 @@ async def watch(target: Target, stop: asyncio.Event) -> dict:
 
 async def drive(url: str, targets: list[Target], args, rec: Record) -> dict:
     """Warm up each server, then every session at once; each server's memory."""
+    if args.pin:  # before the warm-up: its threads are the ones that run pages
+        pinned(targets)
     for target in targets:  # each process compiles its own engines
         await warm_up(target.url, args.optimizers)
     await asyncio.sleep(2)
@@ -188,6 +192,20 @@ async def drive(url: str, targets: list[Target], args, rec: Record) -> dict:
             "server_cpu_s_per_rerun": sum(s["cpu_s"] for s in servers) / max(reruns, 1),
             "health_max_s": max((s["health_max_s"] or 0) for s in servers),
             "health_timeouts": sum(s["health_timeouts"] for s in servers)}  # fmt: skip
+
+
+def pinned(targets: list[Target]) -> None:
+    """--pin: the servers on CPU 0, this process (its sessions, and the
+    Chromium it starts later) on the others: a server with a core of its own,
+    as on a machine of its own, the students' browsers elsewhere. Measures
+    what one server can serve; the default shares every core, as this
+    machine must."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs 2 CPUs or more: the server's and the rest's")
+    for target in targets:
+        pin(target.pid, {cpus[0]})
+    pin(os.getpid(), set(cpus[1:]))
 
 
 def distinct(errors: list[str]) -> list[str]:
@@ -245,6 +263,8 @@ def run(args) -> dict:
         "load_p50_s": percentile(rec.loads, 50),
         "load_p95_s": percentile(rec.loads, 95),
         **servers,
+        "browser_cpu_s": rec.browser_cpu_s,
+        "pinned": args.pin,
         "load_avg_before": load_before,
     }  # fmt: skip
 
@@ -260,6 +280,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--cooldown", type=float, default=30.0, help="seconds")
     ap.add_argument("--replicas", type=int, default=1, help="behind HAProxy if > 1")
     ap.add_argument("--optimizers", default=",".join(OPTIMIZERS))
+    ap.add_argument(
+        "--pin",
+        action="store_true",
+        help="the server on CPU 0, the sessions and Chromium on the others",
+    )
     ap.add_argument("--log", help="save the server's log to this file")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)

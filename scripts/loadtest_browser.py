@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import time
 from dataclasses import replace
@@ -17,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from landscape.browser import CHROMIUM, CHROMIUM_ARGS, IDLE
+from scripts.loadtest_server import tree_cpu_seconds
 
 TIMEOUT = 240_000  # ms: a page not drawn by then is an error
 FAILED = "document.querySelector('[data-testid=\"stException\"]')"
@@ -108,15 +110,48 @@ async def _one(browser, url, who, steps, rec, think) -> None:
         await context.close()
 
 
+def _chromium_cpu() -> float:
+    """CPU seconds of the Chromium processes this process started (through
+    Playwright's driver), each tree from its topmost Chromium process."""
+    parent, comm = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    head, _, rest = f.read().rpartition(")")
+            except OSError:
+                continue
+            comm[int(entry)] = head.partition("(")[2]
+            parent[int(entry)] = int(rest.split()[1])
+
+    def ours(pid: int) -> bool:  # a descendant of this process
+        while pid > 1:
+            pid = parent.get(pid, 0)
+            if pid == os.getpid():
+                return True
+        return False
+
+    def top(pid: int) -> bool:  # a Chromium whose parent is not one
+        chrome = comm[pid].startswith("chrom")
+        return chrome and not comm.get(parent[pid], "").startswith("chrom")
+
+    roots = [pid for pid in comm if top(pid) and ours(pid)]
+    return sum(tree_cpu_seconds(pid) for pid in roots)
+
+
 async def browser_sessions(url: str, ids, plans, rec, think: float) -> None:
-    """Run one Chromium page per plan, all at once, in one headless browser."""
+    """Run one Chromium page per plan, all at once, in one headless browser.
+    rec.browser_cpu_s: the CPU seconds Chromium took over these sessions (on
+    this machine, cores the server does not get)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            cpu = _chromium_cpu()
             await asyncio.gather(
                 *(_one(browser, url, i, s, rec, think) for i, s in zip(ids, plans))
             )
+            rec.browser_cpu_s = _chromium_cpu() - cpu
         finally:
             await browser.close()

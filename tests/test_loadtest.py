@@ -3,9 +3,14 @@ server, then through HAProxy to two."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 
-from scripts import loadtest, loadtest_plan
+from scripts import loadtest, loadtest_plan, loadtest_server
 
 SMALL = ["--sessions", "5", "--interactions", "5", "--browsers", "1", "--think",
          "0.2", "--cooldown", "3", "--optimizers", "sgd,adam"]  # fmt: skip
@@ -42,6 +47,9 @@ def test_five_sessions_at_once_each_get_their_own_correct_runs():
     assert report["draggers"] == 2
     (server,) = report["servers"]
     assert server["rss_after_mb"] <= 1.5 * server["rss_before_mb"]
+    # Chromium's CPU over its session is counted (a page of this app alone
+    # takes it several seconds: ~5 measured on 2026-12-08).
+    assert report["browser_cpu_s"] >= 0.5
 
 
 @pytest.mark.e2e
@@ -63,3 +71,40 @@ def test_a_url_the_app_writes_reads_back_as_the_same_settings():
         assert loadtest_plan.settings_from(s.query()) == s
     with pytest.raises(ValueError, match="cannot read back"):
         loadtest_plan.settings_from("lr=abc")
+
+
+SPIN = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.4: pass"
+# A child that runs a grandchild spinning 0.4 CPU-seconds, waits for it to end,
+# says so, and sleeps.
+BURN = (f"import subprocess, sys, time\n"
+        f"subprocess.run([sys.executable, '-c', {SPIN!r}]);"
+        "print('done', flush=True); time.sleep(30)")  # fmt: skip
+
+
+def test_a_process_trees_cpu_counts_the_children_that_have_ended():
+    """Chromium's renderers end with their pages: their CPU must still count
+    (reaped into their parent's), or the load test's browser CPU is low."""
+    child = subprocess.Popen([sys.executable, "-c", BURN], stdout=subprocess.PIPE,
+                             text=True)  # fmt: skip
+    try:
+        assert child.stdout.readline().strip() == "done"  # the grandchild ended
+        own = loadtest_server.cpu_seconds(child.pid)  # the child's own: no burn
+        assert loadtest_server.tree_cpu_seconds(child.pid) >= own + 0.35
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_pin_puts_every_thread_of_a_process_on_the_cpus_given():
+    cpus = sorted(os.sched_getaffinity(0))
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.2)
+        loadtest_server.pin(child.pid, {cpus[-1]})
+        tids = os.listdir(f"/proc/{child.pid}/task")
+        assert {frozenset(os.sched_getaffinity(int(t))) for t in tids} == {
+            frozenset({cpus[-1]})
+        }
+    finally:
+        child.kill()
+        child.wait()

@@ -218,6 +218,23 @@ def test_the_playback_backdrop_bands_follow_the_loss_and_its_orientation():
     assert (image["x"], image["sizex"], image["y"], image["sizey"]) == (-2, 5, 4, 5)
 
 
+def test_the_backdrop_upsamples_exactly_as_np_interp_does_row_by_row():
+    """The picture's bilinear upsampling, all rows at once, against np.interp
+    along every row and then every column (its implementation until
+    2026-12-08): equal bit for bit, on a grid that is not square."""
+    from landscape.figures import backdrop
+
+    z = np.log10(np.random.default_rng(3).random((31, 41)) * 100 + 1e-3)
+    for factor in (1, 3, 4):
+        rows = np.linspace(0, 30, 30 * factor + 1)
+        cols = np.linspace(0, 40, 40 * factor + 1)
+        across = np.stack([np.interp(cols, np.arange(41), row) for row in z])
+        want = np.stack([np.interp(rows, np.arange(31), c) for c in across.T], axis=1)
+        got = backdrop._upsample(z, factor)
+        assert got.shape == want.shape == (30 * factor + 1, 40 * factor + 1)
+        assert np.array_equal(got, want)
+
+
 def test_the_backdrop_picture_is_each_bands_colour_with_lines_where_bands_meet(scene):
     # The oracle: every pixel worked out on its own from its band (the
     # picture itself is a palette PNG of the bands' colours).

@@ -10,6 +10,7 @@ module only thins and packs them.
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
 
@@ -60,6 +61,22 @@ def stop_record(data: Dataset, traj: Trajectory, label: str, xs: np.ndarray) -> 
         "fit": _packed(fit.drawn_y(data, last, xs)),
         "diverged_at": traj.diverged_at,
     }
+
+
+def payload_text(knobs: dict[str, dict[str, dict] | None]) -> str:
+    """payload(knobs) as the JSON text the bridge receives and parses.
+
+    Sent as text, made once per family (ui/drag.py caches it), because
+    Streamlit turns a component's dict into JSON twice on every run (once to
+    send, once sorted for the element's identity): for a family's ~100 KB,
+    7% of the server's GIL time of a dragging session's rerun (py-spy). A
+    string it only escapes."""
+    return json.dumps(payload(knobs))
+
+
+def read_payload(text: str) -> dict:
+    """The payload back from payload_text's JSON, as the bridge reads it."""
+    return json.loads(text)
 
 
 def payload(knobs: dict[str, dict[str, dict]]) -> dict:

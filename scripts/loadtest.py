@@ -41,6 +41,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a file: python scripts/loadtest.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from landscape import family  # noqa: E402
 from landscape.settings import LR_STOPS  # noqa: E402
 from scripts.loadtest_plan import (  # noqa: E402
     DATASETS,
@@ -92,7 +93,8 @@ async def want_family(session: StreamSession, who: int, rec: Record) -> None:
     families' fragment reruns and sends the rate's family (ui/drag.py)."""
     page = await session.trigger("bridge_lr", "want", LR_LABEL)
     data = json.loads(page.components.get("bridge_lr") or "{}")
-    stops = ((data.get("drag") or {}).get("knobs") or {}).get(LR_LABEL)
+    drag = family.read_payload(data["drag"]) if data.get("drag") else {}
+    stops = (drag.get("knobs") or {}).get(LR_LABEL)
     with rec.lock:
         if page.ok and len(stops or ()) == len(LR_STOPS):
             rec.families.append(page.seconds)

@@ -97,3 +97,28 @@ def test_a_step_beyond_the_run_is_clamped_to_its_last():
     at = run(make_app(dataset="line", loss="mse", steps="10", step="500"))
     assert at.slider(key="internals_step").value == 10
     assert at.query_params["step"] == "10"
+
+
+def test_a_change_of_rate_reuses_the_limits_and_a_new_start_computes_them(
+    monkeypatch,
+):
+    """The sidebar's "Stable below ..." comes from a Hessian, which depends on
+    the optimizer, its hyperparameters and the start, not on the rate: a rate
+    change (the commonest change) must not compute it again."""
+    from landscape import curvature
+    from landscape.settings import BY_NAME
+
+    at = run(make_app(dataset="line", loss="mse", optimizer="sgd", lr="0.5"))
+    calls, real = [], curvature.limits_at
+    monkeypatch.setattr(
+        curvature, "limits_at", lambda *a, **k: calls.append(a[4]) or real(*a, **k)
+    )
+    stable = [c.value for c in at.caption if c.value.startswith("Stable below")]
+    assert len(stable) == 1
+    at.number_input(key=BY_NAME["lr"].widget).set_value(0.4)
+    run(at)
+    assert calls == []
+    assert [c.value for c in at.caption if c.value.startswith("Stable below")] == stable
+    at.number_input(key=BY_NAME["w1"].widget).set_value(1.5)
+    run(at)
+    assert len(calls) == 1

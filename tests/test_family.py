@@ -49,7 +49,8 @@ def bridge_data(at) -> dict:
     trained until asked for)."""
     knobs = {}
     for data in elements(at).values():
-        knobs |= (data.get("drag") or {}).get("knobs", {})
+        drag = family.read_payload(data["drag"]) if data.get("drag") else {}
+        knobs |= drag.get("knobs", {})
     return {"knobs": knobs}
 
 

@@ -91,15 +91,22 @@ def get_sharpness(source: Source, loss: str, pin: Pin):
     return traj.sharpness, edge, "lambda_max"
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
 def get_limits(source: Source, loss: str, pin: Pin) -> dict:
     """The pin's rate limits from the curvature at the surface minimum, or at
-    its start where the loss has no minimum (separable data)."""
-    start = (pin.w1, pin.w2)
+    its start where the loss has no minimum (separable data).
+
+    Cached by what they depend on (the optimizer, its hyperparameters, the
+    start), not by the whole pin: a change of the rate, the commonest, then
+    computes no Hessian (py-spy: 3.4% of a rate change's GIL time)."""
+    return _limits(source, loss, pin.optimizer, pin.params, (pin.w1, pin.w2))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _limits(source: Source, loss: str, optimizer: str, params, start) -> dict:
     minimum = get_minimum(source, loss, start)
     inside = framing.has_minimum(minimum, start)
     return curvature.limits_at(
-        get_dataset(source), loss, pin.optimizer, pin.params,
+        get_dataset(source), loss, optimizer, params,
         minimum if inside else start,
         "the minimum" if inside else "the start (this loss has no minimum: it "
         "keeps falling outwards, as cross-entropy does on separable data)",

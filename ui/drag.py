@@ -52,6 +52,15 @@ def get_stops(
     return stops
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_stops_text(
+    source: cache.Source, loss: str, pin: Pin, others: tuple, knob: str, label: str
+) -> str:
+    """get_stops as the bridge receives it, the slider named label's family
+    alone (family.payload_text), made once per family."""
+    return family.payload_text({label: get_stops(source, loss, pin, others, knob)})
+
+
 def _stops(pin: Pin, knob: str) -> tuple[float, ...]:
     return tuple(LR_STOPS) if knob == "lr" else momentum_knob(pin.optimizer)[1]
 
@@ -83,17 +92,21 @@ def drag_knobs(current, runs) -> dict[str, str]:
     return knobs
 
 
-def drag_payloads(current, source: cache.Source, knobs: dict, only) -> dict[str, dict]:
-    """The live run at every stop of each slider of knobs (drag_knobs) whose
-    name is in only, by the slider's accessible name."""
+def drag_payloads(current, source: cache.Source, knobs: dict, only) -> dict[str, str]:
+    """For each slider of knobs (drag_knobs), by its accessible name, what its
+    bridge element sends (family.payload_text): the live run at every stop if
+    the slider's name is in only, else None (not trained until asked for)."""
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
     out = {}
     for label, name in knobs.items():
+        out[label] = family.payload_text({label: None})
         if label not in only:
             continue
         try:
             normal = _at(current.live, name, None)
-            out[label] = get_stops(source, current.loss, normal, others, name)
+            out[label] = get_stops_text(
+                source, current.loss, normal, others, name, label
+            )
         except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
             continue
     return out
@@ -153,7 +166,7 @@ def _families(current, source: cache.Source, runs, knobs: dict) -> None:
         part = "lr" if name == "lr" else "hyper"
         BRIDGE(
             # None: trained on request (the slider not yet wanted).
-            data={"name": part, "drag": family.payload({label: families.get(label)})},
+            data={"name": part, "drag": families[label]},  # JSON text
             key=f"{Key.BRIDGE}_{part}",
             height=0,
             on_want_change=_on_want,

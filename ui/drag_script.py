@@ -325,7 +325,11 @@ export default function ({ data, setTriggerValue }) {
   // A slider's family changes with the data, loss, start, steps, optimizer or
   // the other slider, never with its own committed value: then its element
   // runs again with new stops. Null: not trained until asked for.
-  const sent = (data && data.drag && data.drag.knobs) || {};
+  // The family comes as JSON text (family.payload_text: made once on the
+  // server, where a dict was turned into JSON twice a run).
+  const drag = data && data.drag;
+  const parsed = typeof drag === "string" ? JSON.parse(drag) : drag;
+  const sent = (parsed && parsed.knobs) || {};
   const knobs = {};
   for (const [label, stops] of Object.entries(sent)) {
     if (stops) {

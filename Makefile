@@ -18,6 +18,12 @@ ifneq ($(shell [ "$(PORT)" -ge 1 ] 2>/dev/null && [ "$(PORT)" -le 65535 ] && ech
 $(error PORT=$(PORT) is not allowed: a whole number from 1 to 65535)
 endif
 endif
+PIN ?= 0
+ifneq ($(filter loadtest,$(MAKECMDGOALS)),)
+ifneq ($(filter $(PIN),0 1),$(PIN))
+$(error PIN=$(PIN) is not allowed: 0 (the server shares every core) or 1 (the server on a core of its own))
+endif
+endif
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,11 +73,13 @@ screenshot: $(VENV)/.dev /usr/bin/chromium
 
 # Thirty classroom sessions at once against one real server (REPLICAS=N: N
 # servers behind HAProxy), two of them in Chromium; prints errors, p50/p95 per
-# interaction, each server's memory and its slowest health answer.
+# interaction, each server's memory and its slowest health answer, and the CPU
+# Chromium took. PIN=1: the server on CPU 0, the sessions and Chromium on the
+# others (as if the browsers were the students' machines).
 .PHONY: loadtest faulttest
 loadtest: $(VENV)/.dev /usr/bin/chromium $(HAPROXY)
 	$(BIN)/python -m scripts.loadtest --sessions 30 --interactions 5 --browsers 2 \
-	  --replicas $(REPLICAS)
+	  --replicas $(REPLICAS) $(if $(filter 1,$(PIN)),--pin)
 
 # Thirty sessions through HAProxy to two replicas; one replica is killed midway.
 faulttest: $(VENV)/.dev /usr/bin/chromium $(HAPROXY)

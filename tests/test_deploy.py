@@ -181,6 +181,22 @@ def test_make_says_in_one_line_what_is_allowed(target, argument, line):
     ]
 
 
+def test_make_loadtest_pins_only_when_asked_and_says_what_pin_allows():
+    def dry(*arguments):
+        return subprocess.run(["make", "-n", "loadtest", *arguments], cwd=ROOT,
+                              capture_output=True, text=True)  # fmt: skip
+
+    assert "--pin" not in dry().stdout
+    assert "--pin" not in dry("PIN=0").stdout
+    assert "scripts.loadtest" in dry("PIN=1").stdout and "--pin" in dry("PIN=1").stdout
+    done = dry("PIN=yes")
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        f"Makefile:{done.stderr.split(':')[1]}: *** PIN=yes is not allowed: 0 (the "
+        "server shares every core) or 1 (the server on a core of its own).  Stop."
+    ]
+
+
 @pytest.mark.parametrize("argument, line", BAD_ARGUMENTS)
 def test_the_launcher_says_in_one_line_what_is_allowed(argument, line):
     name, value = argument.split("=")

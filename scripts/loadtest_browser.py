@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from landscape.browser import CHROMIUM, CHROMIUM_ARGS, IDLE
-from scripts.loadtest_server import tree_cpu_seconds
+from scripts.loadtest_server import processes, tree_cpu_seconds
 
 TIMEOUT = 240_000  # ms: a page not drawn by then is an error
 FAILED = "document.querySelector('[data-testid=\"stException\"]')"
@@ -113,30 +113,20 @@ async def _one(browser, url, who, steps, rec, think) -> None:
 def _chromium_cpu() -> float:
     """CPU seconds of the Chromium processes this process started (through
     Playwright's driver), each tree from its topmost Chromium process."""
-    parent, comm = {}, {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    head, _, rest = f.read().rpartition(")")
-            except OSError:
-                continue
-            comm[int(entry)] = head.partition("(")[2]
-            parent[int(entry)] = int(rest.split()[1])
+    table = processes()
+
+    def chrome(pid: int) -> bool:
+        return pid in table and table[pid][0].startswith("chrom")
 
     def ours(pid: int) -> bool:  # a descendant of this process
         while pid > 1:
-            pid = parent.get(pid, 0)
+            pid = table[pid][1] if pid in table else 0
             if pid == os.getpid():
                 return True
         return False
 
-    def top(pid: int) -> bool:  # a Chromium whose parent is not one
-        chrome = comm[pid].startswith("chrom")
-        return chrome and not comm.get(parent[pid], "").startswith("chrom")
-
-    roots = [pid for pid in comm if top(pid) and ours(pid)]
-    return sum(tree_cpu_seconds(pid) for pid in roots)
+    roots = [p for p in table if chrome(p) and not chrome(table[p][1]) and ours(p)]
+    return sum(tree_cpu_seconds(pid, table) for pid in roots)
 
 
 async def browser_sessions(url: str, ids, plans, rec, think: float) -> None:

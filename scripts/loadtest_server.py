@@ -57,27 +57,36 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu_seconds(root: int) -> float:
-    """CPU seconds of a process and every live descendant, each with its
-    reaped children's (cutime, cstime): a Chromium's renderers that exited
-    count in their zygote's."""
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
+def processes() -> dict[int, tuple[str, int, int]]:
+    """Every process now: pid -> (name, parent pid, CPU ticks of its own and
+    of its reaped children: utime, stime, cutime, cstime)."""
+    table = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                head, _, rest = f.read().rpartition(")")
         except OSError:  # it ended while we looked
             continue
-        stats[int(entry)] = fields
-        children.setdefault(int(fields[1]), []).append(int(entry))
+        fields = rest.split()
+        ticks = sum(int(v) for v in fields[11:15])
+        table[int(entry)] = (head.partition("(")[2], int(fields[1]), ticks)
+    return table
+
+
+def tree_cpu_seconds(root: int, table: dict | None = None) -> float:
+    """CPU seconds of a process and every live descendant, each with its
+    reaped children's: a Chromium's renderers that exited count in their
+    zygote's. table: processes(), if already read."""
+    table = processes() if table is None else table
+    children: dict[int, list[int]] = {}
+    for pid, (_, parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        if pid in stats:
-            total += sum(int(v) for v in stats[pid][11:15])
+        total += table[pid][2] if pid in table else 0
         todo += children.get(pid, [])
     return total / os.sysconf("SC_CLK_TCK")
 

@@ -99,16 +99,14 @@ def drag_payloads(current, source: cache.Source, knobs: dict, only) -> dict[str,
     others = tuple(pin for slot, pin in slots(current) if slot != 0)
     out = {}
     for label, name in knobs.items():
-        out[label] = family.payload_text({label: None})
-        if label not in only:
-            continue
-        try:
-            normal = _at(current.live, name, None)
-            out[label] = get_stops_text(
-                source, current.loss, normal, others, name, label
-            )
-        except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
-            continue
+        text = None
+        if label in only:
+            try:
+                normal = _at(current.live, name, None)
+                text = get_stops_text(source, current.loss, normal, others, name, label)
+            except Exception:  # noqa: BLE001 - the drag is a bonus; release still works
+                pass
+        out[label] = text or family.payload_text({label: None})
     return out
 
 

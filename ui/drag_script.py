@@ -327,8 +327,7 @@ export default function ({ data, setTriggerValue }) {
   // runs again with new stops. Null: not trained until asked for.
   // The family comes as JSON text (family.payload_text: made once on the
   // server, where a dict was turned into JSON twice a run).
-  const drag = data && data.drag;
-  const parsed = typeof drag === "string" ? JSON.parse(drag) : drag;
+  const parsed = data && data.drag ? JSON.parse(data.drag) : null;
   const sent = (parsed && parsed.knobs) || {};
   const knobs = {};
   for (const [label, stops] of Object.entries(sent)) {
